@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Install the Debian packages tracker needs, only those missing. Usage: system-deps.sh runtime|test
+#   runtime: what WeasyPrint needs to render PDFs (Pango, HarfBuzz's subsetter, a font)
+#   test:    runtime + what the tests read reports with (poppler-utils, Chromium, Node.js for axe-core)
+set -euo pipefail
+runtime=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core)
+test=(poppler-utils chromium nodejs npm)
+case "${1:-runtime}" in
+  runtime) wanted=("${runtime[@]}") ;;
+  test) wanted=("${runtime[@]}" "${test[@]}") ;;
+  *) echo "usage: $0 runtime|test" >&2; exit 2 ;;
+esac
+missing=()
+for pkg in "${wanted[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+# node and npm may come from elsewhere than Debian: count them present when on PATH.
+if command -v node >/dev/null && command -v npm >/dev/null; then
+  missing=($(printf '%s\n' "${missing[@]}" | grep -vx -e nodejs -e npm || true))
+fi
+[ ${#missing[@]} -eq 0 ] && exit 0
+echo "installing Debian packages: ${missing[*]}" >&2
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -1,0 +1,18 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ..init import create_workspace
+
+
+@click.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+def init(directory: Path) -> None:
+    """Create a workspace in DIRECTORY: policies/ with the default programme, an empty reports/."""
+    for path in create_workspace(directory):
+        click.echo(path)
+
+
+COMMANDS = [init]

@@ -1,0 +1,16 @@
+from __future__ import annotations
+
+import json
+
+import click
+
+from ..spec import json_schema
+
+
+@click.command()
+def schema() -> None:
+    """Print the JSON Schema of a programme file (for editors)."""
+    click.echo(json.dumps(json_schema(), indent=2))
+
+
+COMMANDS = [schema]

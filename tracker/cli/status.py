@@ -1,0 +1,27 @@
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Optional
+
+import click
+
+from .. import overview
+from .common import DATE, Context, pass_context, today
+
+
+@click.command()
+@click.option("--as-of", type=DATE, help="Show the status as recorded on this date (default: today).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON for scripts.")
+@pass_context
+def status(obj: Context, as_of: Optional[dt.date], as_json: bool) -> None:
+    """Each priority's current status, last entry, next milestone and stale flag."""
+    as_of = as_of or today()
+    programmes = obj.workspace.load_all()
+    if as_json:
+        click.echo(json.dumps(overview.as_json(programmes, as_of), indent=2, ensure_ascii=False))
+        return
+    click.echo("\n\n".join(overview.as_table(p, as_of) for p in programmes))
+
+
+COMMANDS = [status]

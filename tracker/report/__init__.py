@@ -1,0 +1,46 @@
+"""Rendering dated editions of a programme's progress report."""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from .. import atomic
+from ..model import Programme
+from ..workspace import Workspace
+from . import context, html
+
+FORMATS = ("html", "pdf")
+
+
+def edition_paths(out: Path, programme_id: str, as_of: dt.date) -> dict[str, Path]:
+    folder = out / programme_id
+    stem = f"{programme_id}-{as_of.isoformat()}"
+    return {fmt: folder / f"{stem}.{fmt}" for fmt in FORMATS}
+
+
+def render_programme(ws: Workspace, programme: Programme, as_of: dt.date,
+                     formats: tuple[str, ...]) -> dict[str, bytes]:
+    """Render one edition in memory, in each format asked for."""
+    ctx = context.build(programme, as_of)
+    page = html.render("report.html", ctx)
+    out = {}
+    if "html" in formats:
+        out["html"] = page.encode("utf-8")
+    if "pdf" in formats:
+        from .pdf import html_to_pdf
+
+        out["pdf"] = html_to_pdf(page, ws.root)
+    return out
+
+
+def write_reports(ws: Workspace, programmes: list[Programme], as_of: dt.date,
+                  formats: tuple[str, ...], out: Path) -> list[Path]:
+    """Render every edition first, then write them all; return the paths written."""
+    rendered = []
+    for programme in programmes:
+        files = render_programme(ws, programme, as_of, formats)
+        paths = edition_paths(out, programme.id, as_of)
+        rendered.extend((paths[fmt], files[fmt]) for fmt in FORMATS if fmt in files)
+    for path, data in rendered:
+        atomic.write_bytes(path, data)
+    return [path for path, _ in rendered]

@@ -1,0 +1,112 @@
+"""A workspace: `policies/` (what users write) and `reports/` (what `tracker` writes)."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import yamlsafe
+from .errors import InvalidData, NotFound, Problem, WorkspaceError, display_path
+from .fields import did_you_mean
+from .model import Programme
+from .validate import check_document
+
+#: Files in policies/ that are settings, not programmes.
+SETTINGS_FILES = frozenset({"distribution.yaml"})
+YAML_SUFFIXES = (".yaml", ".yml")
+
+
+@dataclass(frozen=True)
+class Workspace:
+    root: Path
+
+    @classmethod
+    def at(cls, root: str | os.PathLike[str]) -> "Workspace":
+        path = Path(root).absolute()
+        if not path.is_dir():
+            raise WorkspaceError(f"{root}: workspace folder does not exist")
+        return cls(path)
+
+    @property
+    def policies(self) -> Path:
+        return self.root / "policies"
+
+    @property
+    def reports(self) -> Path:
+        return self.root / "reports"
+
+    def display(self, path: Path) -> str:
+        return display_path(path, self.root)
+
+    def inside(self, path: Path) -> bool:
+        """Whether `path`, with every symbolic link resolved, lies inside the workspace."""
+        try:
+            path.resolve().relative_to(self.root.resolve())
+            return True
+        except (ValueError, OSError, RuntimeError):
+            return False
+
+    def programme_files(self) -> list[Path]:
+        if not self.policies.is_dir():
+            raise WorkspaceError(f"{self.display(self.policies)}: no policies/ folder here; "
+                                 "run `tracker init DIR` or pass --root")
+        return sorted(
+            p for p in self.policies.iterdir()
+            if p.suffix in YAML_SUFFIXES and p.name not in SETTINGS_FILES and not p.name.startswith(".")
+        )
+
+    def load_file(self, path: Path) -> Programme:
+        """Load and validate one programme file; raise `InvalidData` with every problem."""
+        shown = self.display(path)
+        if not self.inside(path):
+            raise InvalidData([Problem(shown, 1, 1, "(file)",
+                                       "symbolic link points outside the workspace; refused")])
+        if not path.resolve().is_file():
+            raise InvalidData([Problem(shown, 1, 1, "(file)", "not a regular file")])
+        doc = yamlsafe.load(path, shown)
+        programme, problems = check_document(doc, path)
+        if problems:
+            raise InvalidData(problems)
+        assert programme is not None
+        return programme
+
+    def load_all(self) -> list[Programme]:
+        """Every programme, validated together: all problems of all files, or none."""
+        problems: list[Problem] = []
+        programmes: list[Programme] = []
+        seen: dict[str, Path] = {}
+        for path in self.programme_files():
+            try:
+                programme = self.load_file(path)
+            except InvalidData as bad:
+                problems.extend(bad.problems)
+                continue
+            if programme.id in seen:
+                problems.append(Problem(self.display(path), *_id_position(path), "id",
+                                        f"programme id {programme.id!r} is already used by "
+                                        f"{self.display(seen[programme.id])}"))
+                continue
+            seen[programme.id] = path
+            programmes.append(programme)
+        if problems:
+            raise InvalidData(problems)
+        return programmes
+
+    def programme(self, programme_id: str) -> Programme:
+        for programme in self.load_all():
+            if programme.id == programme_id:
+                return programme
+        raise NotFound(self.unknown_programme(programme_id))
+
+    def unknown_programme(self, programme_id: str) -> str:
+        ids = [p.stem for p in self.programme_files()]
+        try:
+            ids = [p.id for p in self.load_all()]
+        except InvalidData:
+            pass
+        return f"unknown programme {programme_id!r}{did_you_mean(programme_id, ids)}"
+
+
+def _id_position(path: Path) -> tuple[int, int]:
+    doc = yamlsafe.load(path, str(path))
+    return doc.where(("id",))
