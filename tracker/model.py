@@ -33,6 +33,7 @@ class StatusDef:
     final: bool = False
     needs_source: bool = False
     needs_note: bool = False
+    rank: int = 0  # higher is better: orders statuses to tell improved from worsened
     at: Where = field(default=(), compare=False, repr=False)
 
 

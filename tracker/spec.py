@@ -52,6 +52,7 @@ STATUS = Record("status", StatusDef, (
     Field("final", f.Boolean(), False, "Whether the status is a final verdict (achieved, abandoned...)."),
     Field("needs_source", f.Boolean(), False, "Entries with this status must cite a source."),
     Field("needs_note", f.Boolean(), False, "Entries with this status must carry a note."),
+    Field("rank", f.Integer(-100, 100), False, "Higher is better; tells an improvement from a decline."),
 ), "A status in the programme's own vocabulary.")
 
 ENTRY = Record("history entry", Entry, (

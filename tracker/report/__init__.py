@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Optional
 
 from .. import atomic
 from ..model import Programme
@@ -12,6 +14,15 @@ from . import context, html
 FORMATS = ("html", "pdf")
 
 
+@dataclass(frozen=True)
+class RenderOptions:
+    """How an edition is rendered; everything here is an input of the edition's bytes."""
+
+    template_dir: Optional[Path] = None  # --template-dir: templates looked up here first
+    pdf_variant: str = "pdf/a-3b"  # --pdf-variant: pdf/a-3b (default) or pdf/ua-1
+    since: Optional[dt.date] = None  # --since: compare with this date, not the previous edition
+
+
 def edition_paths(out: Path, programme_id: str, as_of: dt.date) -> dict[str, Path]:
     folder = out / programme_id
     stem = f"{programme_id}-{as_of.isoformat()}"
@@ -19,7 +30,7 @@ def edition_paths(out: Path, programme_id: str, as_of: dt.date) -> dict[str, Pat
 
 
 def render_programme(ws: Workspace, programme: Programme, as_of: dt.date,
-                     formats: tuple[str, ...]) -> dict[str, bytes]:
+                     formats: tuple[str, ...], options: RenderOptions = RenderOptions()) -> dict[str, bytes]:
     """Render one edition in memory, in each format asked for."""
     ctx = context.build(programme, as_of)
     page = html.render("report.html", ctx)
@@ -34,11 +45,11 @@ def render_programme(ws: Workspace, programme: Programme, as_of: dt.date,
 
 
 def write_reports(ws: Workspace, programmes: list[Programme], as_of: dt.date,
-                  formats: tuple[str, ...], out: Path) -> list[Path]:
+                  formats: tuple[str, ...], out: Path, options: RenderOptions = RenderOptions()) -> list[Path]:
     """Render every edition first, then write them all; return the paths written."""
     rendered = []
     for programme in programmes:
-        files = render_programme(ws, programme, as_of, formats)
+        files = render_programme(ws, programme, as_of, formats, options)
         paths = edition_paths(out, programme.id, as_of)
         rendered.extend((paths[fmt], files[fmt]) for fmt in FORMATS if fmt in files)
     for path, data in rendered:

@@ -1,0 +1,28 @@
+"""Editions already published in reports/<id>/: their dates, and the one before a given date."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+from typing import Optional
+
+
+def edition_dates(folder: Path, programme_id: str) -> list[dt.date]:
+    """As-of dates of the editions in `folder` (either format counts), oldest first."""
+    pattern = re.compile(rf"^{re.escape(programme_id)}-(\d{{4}}-\d{{2}}-\d{{2}})\.(?:html|pdf)$")
+    dates = set()
+    if folder.is_dir():
+        for path in folder.iterdir():
+            match = pattern.match(path.name)
+            if match:
+                try:
+                    dates.add(dt.date.fromisoformat(match[1]))
+                except ValueError:
+                    continue
+    return sorted(dates)
+
+
+def previous_edition(folder: Path, programme_id: str, as_of: dt.date) -> Optional[dt.date]:
+    """The latest edition strictly before `as_of`, if any."""
+    earlier = [d for d in edition_dates(folder, programme_id) if d < as_of]
+    return earlier[-1] if earlier else None
