@@ -78,10 +78,9 @@ def _walk_record(record: Record, value: Any, path: tuple, doc: Document, problem
         raw = value.get(fld.name)
         if raw is None:
             if fld.required:
-                where = path + (fld.name,) if fld.name in value else path
-                problems.append(doc.problem(where, f"missing required field {fld.name!r} of the {record.name}")
-                                if fld.name not in value else
-                                doc.problem(where, f"required field {fld.name!r} is empty"))
+                message = (f"required field {fld.name!r} is empty" if fld.name in value
+                           else f"missing required field {fld.name!r} of the {record.name}")
+                problems.append(doc.problem(path + (fld.name,), message))
                 ok = False
             continue
         built = _walk(fld.type, raw, path + (fld.name,), doc, problems)
