@@ -9,7 +9,7 @@ from typing import Optional
 from .. import atomic
 from ..model import Programme
 from ..workspace import Workspace
-from . import context, html
+from . import context, html, inputs
 
 FORMATS = ("html", "pdf")
 
@@ -21,6 +21,7 @@ class RenderOptions:
     template_dir: Optional[Path] = None  # --template-dir: templates looked up here first
     pdf_variant: str = "pdf/a-3b"  # --pdf-variant: pdf/a-3b (default) or pdf/ua-1
     since: Optional[dt.date] = None  # --since: compare with this date, not the previous edition
+    editions: Optional[Path] = None  # folder holding earlier editions (<folder>/<id>/); default reports/
 
 
 def edition_paths(out: Path, programme_id: str, as_of: dt.date) -> dict[str, Path]:
@@ -32,15 +33,17 @@ def edition_paths(out: Path, programme_id: str, as_of: dt.date) -> dict[str, Pat
 def render_programme(ws: Workspace, programme: Programme, as_of: dt.date,
                      formats: tuple[str, ...], options: RenderOptions = RenderOptions()) -> dict[str, bytes]:
     """Render one edition in memory, in each format asked for."""
-    ctx = context.build(programme, as_of)
-    page = html.render("report.html", ctx)
+    gathered = inputs.gather(ws, programme, as_of, options)
+    ctx = context.build(programme, as_of, gathered)
+    page = html.render("report.html", ctx, options.template_dir)
     out = {}
     if "html" in formats:
         out["html"] = page.encode("utf-8")
     if "pdf" in formats:
         from .pdf import html_to_pdf
 
-        out["pdf"] = html_to_pdf(page, ws.root)
+        out["pdf"] = html_to_pdf(page, ws.root, variant=options.pdf_variant, attachment=gathered.data,
+                                 attachment_name=programme.path.name, as_of=as_of)
     return out
 
 

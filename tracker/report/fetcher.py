@@ -1,15 +1,24 @@
 """The only way rendering reaches a resource: `data:` URLs and files inside the workspace.
 
-Anything else (http, ftp, a file outside the workspace after resolving symbolic links, a
-redirect) is refused, and a refusal stops rendering instead of leaving a silent hole.
+Anything else is refused: http(s), ftp and every other scheme (so no request ever leaves the
+machine, loopback included), file URLs naming another host, files outside the workspace once
+symbolic links are resolved, folders, devices and missing files. Redirects cannot happen (no
+network scheme is served) and are switched off besides. The fetcher is built to fail on errors,
+so a refusal stops rendering instead of leaving a silent hole in the PDF.
 """
 from __future__ import annotations
 
-import mimetypes
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from .assets import IMAGE_TYPES
+
+MAX_BYTES = 50 * 1024 * 1024
+MEDIA_TYPES = {**IMAGE_TYPES, ".css": "text/css", ".html": "text/html", ".yaml": "application/yaml",
+               ".yml": "application/yaml", ".ttf": "font/ttf", ".otf": "font/otf", ".woff": "font/woff",
+               ".woff2": "font/woff2"}
 
 
 class Refused(ValueError):
@@ -18,24 +27,33 @@ class Refused(ValueError):
 
 class WorkspaceFetcher(URLFetcher):
     def __init__(self, root: Path) -> None:
-        super().__init__(allowed_protocols=("data", "file"), allow_redirects=False, fail_on_errors=True)
+        super().__init__(allowed_protocols=("data",), allow_redirects=False, fail_on_errors=True)
         self.root = root.resolve()
 
     def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
-        scheme = urlsplit(url).scheme.lower()
+        parts = urlsplit(url)
+        scheme = parts.scheme.lower()
         if scheme == "data":
             return super().fetch(url, headers)
         if scheme != "file":
-            raise Refused(f"refused to fetch {url!r}: only data: URLs and workspace files are allowed")
-        parts = urlsplit(url)
+            raise Refused(f"refused to fetch {_short(url)}: only data: URLs and files inside the workspace are allowed")
         if parts.netloc not in ("", "localhost"):
-            raise Refused(f"refused to fetch {url!r}: remote file URL")
-        path = Path(unquote(parts.path)).resolve()
+            raise Refused(f"refused to fetch {_short(url)}: file on another host")
+        path = Path(unquote(parts.path))
+        resolved = path.resolve()
         try:
-            path.relative_to(self.root)
+            resolved.relative_to(self.root)
         except ValueError:
-            raise Refused(f"refused to fetch {url!r}: outside the workspace") from None
-        if not path.is_file():
-            raise Refused(f"missing resource {url!r}")
-        content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-        return URLFetcherResponse(path.as_uri(), path.read_bytes(), {"Content-Type": content_type})
+            raise Refused(f"refused to fetch {_short(url)}: outside the workspace") from None
+        if not resolved.exists():
+            raise Refused(f"missing resource {_short(url)}: no such file in the workspace")
+        if not resolved.is_file():
+            raise Refused(f"refused to fetch {_short(url)}: not a regular file")
+        if resolved.stat().st_size > MAX_BYTES:
+            raise Refused(f"refused to fetch {_short(url)}: larger than {MAX_BYTES // 1024 // 1024} MiB")
+        media_type = MEDIA_TYPES.get(resolved.suffix.lower(), "application/octet-stream")
+        return URLFetcherResponse(resolved.as_uri(), resolved.read_bytes(), {"Content-Type": media_type})
+
+
+def _short(url: str) -> str:
+    return repr(url if len(url) <= 120 else url[:117] + "...")

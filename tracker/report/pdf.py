@@ -1,21 +1,43 @@
-"""PDF rendering with WeasyPrint, imported only here so HTML-only runs never load it."""
+"""PDF rendering with WeasyPrint, imported only here so HTML-only runs never load it.
+
+PDF/A-3b by default, or a tagged PDF/UA-1. Either way the programme's YAML file rides along as
+an embedded file, dated with the as-of date, so the same data and date give the same bytes
+(the document /ID is a hash of the content, and the XMP packet holds no random identifiers).
+"""
 from __future__ import annotations
 
+import base64
+import datetime as dt
 from pathlib import Path
 
 from ..errors import RenderError
 
+VARIANTS = ("pdf/a-3b", "pdf/ua-1")
 
-def html_to_pdf(html: str, root: Path) -> bytes:
+
+def html_to_pdf(html: str, root: Path, *, variant: str = "pdf/a-3b", attachment: bytes | None = None,
+                attachment_name: str = "programme.yaml", as_of: dt.date | None = None) -> bytes:
+    """Render `html` (whose relative URLs resolve inside `root`) to PDF bytes."""
+    if variant not in VARIANTS:
+        raise RenderError(f"unknown PDF variant {variant!r}; expected one of {', '.join(VARIANTS)}")
     import weasyprint
     from weasyprint.urls import FatalURLFetchingError
 
     from .fetcher import WorkspaceFetcher
 
+    fetcher = WorkspaceFetcher(root)
+    attachments = []
+    if attachment is not None:
+        stamp = dt.datetime.combine(as_of or dt.date(1970, 1, 1), dt.time())
+        # A data: URL fixes the media type; a file name alone would be guessed per machine.
+        url = "data:application/yaml;base64," + base64.b64encode(attachment).decode("ascii")
+        attachments.append(weasyprint.Attachment(
+            url=url, url_fetcher=fetcher, name=attachment_name, created=stamp, modified=stamp,
+            description="The programme data this edition was rendered from", relationship="Source",
+        ))
     try:
-        document = weasyprint.HTML(string=html, base_url=root.resolve().as_uri() + "/",
-                                   url_fetcher=WorkspaceFetcher(root))
-        pdf = document.write_pdf()
+        document = weasyprint.HTML(string=html, base_url=root.resolve().as_uri() + "/", url_fetcher=fetcher)
+        pdf = document.write_pdf(pdf_variant=variant, attachments=attachments)
     except FatalURLFetchingError as exc:
         cause = exc.__cause__ or exc
         raise RenderError(f"cannot render PDF: {cause}") from None
