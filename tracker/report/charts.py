@@ -170,7 +170,7 @@ def indicator_chart(series: Series, chart_id: str) -> Markup:
         tx = x(t_day)
         body.append(f'<path d="M{_f(tx)} {_f(ty - 6)} L{_f(tx + 6)} {_f(ty)} L{_f(tx)} {_f(ty + 6)} '
                     f'L{_f(tx - 6)} {_f(ty)} Z" fill="#ffffff" stroke="{TARGET}" stroke-width="1.5"/>')
-        body.append(f'<text x="{left + plot_w + 8}" y="{_f(ty + 4)}" fill="{TARGET}">'
+        body.append(f'<text x="{left + plot_w + 12}" y="{_f(ty + 4)}" fill="{TARGET}">'
                     f'Target {escape(fmt.number(t_value))}</text>')
 
     path = " ".join(f"{'M' if i == 0 else 'L'}{_f(x(d))} {_f(y(v))}" for i, (d, v) in enumerate(points))

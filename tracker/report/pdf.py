@@ -37,9 +37,18 @@ def html_to_pdf(html: str, root: Path, *, variant: str = "pdf/a-3b", attachment:
         ))
     try:
         document = weasyprint.HTML(string=html, base_url=root.resolve().as_uri() + "/", url_fetcher=fetcher)
-        pdf = document.write_pdf(pdf_variant=variant, attachments=attachments)
+        pdf = document.write_pdf(pdf_variant=variant, attachments=attachments, finisher=_finish)
     except FatalURLFetchingError as exc:
         cause = exc.__cause__ or exc
         raise RenderError(f"cannot render PDF: {cause}") from None
     assert pdf is not None
     return pdf
+
+
+def _finish(document: object, pdf: object) -> None:
+    """List each associated file once in the catalogue's /AF (WeasyPrint 70 adds PDF/A-3's twice)."""
+    catalog = getattr(pdf, "catalog", {})
+    if "AF" in catalog:
+        seen: set[str] = set()
+        unique = [ref for ref in catalog["AF"] if not (str(ref) in seen or seen.add(str(ref)))]
+        catalog["AF"][:] = unique
