@@ -8,7 +8,7 @@ BIN    := $(VENV)/bin
 report: $(VENV)/.installed
 	$(BIN)/tracker report
 
-test: $(VENV)/.installed-test
+test: $(VENV)/.installed-test node_modules/.installed
 	$(BIN)/python -m pytest -q
 
 system-deps:
@@ -29,5 +29,10 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python system-deps-test
 	$(BIN)/python -m pip install -q -e '.[test]'
 	touch $@ $(VENV)/.installed
 
+# axe-core and playwright-core for the accessibility test; Chromium is Debian's, never downloaded.
+node_modules/.installed: package.json package-lock.json | system-deps-test
+	PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
 clean:
-	rm -rf $(VENV) reports/*/ .pytest_cache
+	rm -rf $(VENV) node_modules reports/*/ .pytest_cache

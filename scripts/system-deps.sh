@@ -2,9 +2,10 @@
 # Install the Debian packages tracker needs, only those missing. Usage: system-deps.sh runtime|test
 #   runtime: what WeasyPrint needs to render PDFs (Pango, HarfBuzz's subsetter, a font)
 #   test:    runtime + what the tests read reports with (poppler-utils, Chromium, Node.js for axe-core)
+#            and git (tests build small git workspaces to check the data revision on the cover)
 set -euo pipefail
 runtime=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core)
-test=(poppler-utils chromium nodejs npm)
+test=(poppler-utils chromium nodejs npm git)
 case "${1:-runtime}" in
   runtime) wanted=("${runtime[@]}") ;;
   test) wanted=("${runtime[@]}" "${test[@]}") ;;

@@ -29,8 +29,17 @@ class WorkspaceFetcher(URLFetcher):
     def __init__(self, root: Path) -> None:
         super().__init__(allowed_protocols=("data",), allow_redirects=False, fail_on_errors=True)
         self.root = root.resolve()
+        #: Every refusal, kept because WeasyPrint swallows some (an image inside an SVG image).
+        self.refusals: list[str] = []
 
     def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
+        try:
+            return self._fetch(url, headers)
+        except Refused as refused:
+            self.refusals.append(str(refused))
+            raise
+
+    def _fetch(self, url: str, headers: dict[str, str] | None) -> URLFetcherResponse:
         parts = urlsplit(url)
         scheme = parts.scheme.lower()
         if scheme == "data":

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import logging
+import re
+import threading
 from pathlib import Path
 
 from ..errors import RenderError
@@ -35,14 +38,39 @@ def html_to_pdf(html: str, root: Path, *, variant: str = "pdf/a-3b", attachment:
             url=url, url_fetcher=fetcher, name=attachment_name, created=stamp, modified=stamp,
             description="The programme data this edition was rendered from", relationship="Source",
         ))
+    problems = _Problems()
+    logger = logging.getLogger("weasyprint")
+    logger.addHandler(problems)
     try:
         document = weasyprint.HTML(string=html, base_url=root.resolve().as_uri() + "/", url_fetcher=fetcher)
         pdf = document.write_pdf(pdf_variant=variant, attachments=attachments, finisher=_finish)
     except FatalURLFetchingError as exc:
         cause = exc.__cause__ or exc
         raise RenderError(f"cannot render PDF: {cause}") from None
+    finally:
+        logger.removeHandler(problems)
+    # Some failures are only logged by WeasyPrint (a resource inside an SVG image, an image it
+    # cannot decode): they are errors here, never silent holes in the PDF.
+    if fetcher.refusals:
+        raise RenderError(f"cannot render PDF: {fetcher.refusals[0]}")
+    if problems.messages:
+        raise RenderError(f"cannot render PDF: {problems.messages[0]}")
     assert pdf is not None
     return pdf
+
+
+class _Problems(logging.Handler):
+    """Collects the errors WeasyPrint logs while this thread renders."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.thread = threading.get_ident()
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.thread == self.thread:
+            message = " ".join(record.getMessage().split())
+            self.messages.append(re.sub(r"(data:[^'\"\s,]*,)[^'\"\s]{20,}", r"\1...", message))
 
 
 def _finish(document: object, pdf: object) -> None:

@@ -1,0 +1,79 @@
+"""WCAG 2.1 AA: the HTML edition through axe-core in headless Chromium, on a desktop and a phone.
+
+Needs Node.js, the npm packages of package.json (axe-core, playwright-core) and Debian's
+Chromium: `make test` installs all three, so a missing one fails here instead of skipping.
+"""
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO, run
+from tests.report_demo import AS_OF, PREVIOUS, make_workspace
+from tracker.report import colours
+from tracker.statuses import DEFAULT_STATUSES
+
+
+def chromium() -> str:
+    for name in ("chromium", "chromium-browser"):
+        if found := shutil.which(name):
+            return found
+    pytest.fail("Chromium not found: run `make test` (scripts/system-deps.sh test installs it)")
+
+
+def axe(*files: Path) -> dict:
+    node = shutil.which("node")
+    assert node, "Node.js not found: run `make test` (scripts/system-deps.sh test installs it)"
+    assert (REPO / "node_modules" / "axe-core").is_dir() and (REPO / "node_modules" / "playwright-core").is_dir(), \
+        "axe-core and playwright-core missing: run `make test` (it runs npm ci)"
+    done = subprocess.run([node, str(REPO / "tests" / "axe_check.js"), chromium(), *map(str, files)],
+                          capture_output=True, text=True, timeout=300, cwd=REPO)
+    assert done.returncode in (0, 1), done.stderr
+    return json.loads(done.stdout)
+
+
+@pytest.fixture(scope="module")
+def pages(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+    """The demo edition with a previous one, a first edition, and the default programme when present."""
+    root = make_workspace(tmp_path_factory.mktemp("a11y"))
+    assert run("report", "--as-of", PREVIOUS, "--format", "html", root=root).exit_code == 0
+    assert run("report", "--as-of", AS_OF, "--format", "html", root=root).exit_code == 0
+    files = [root / "reports" / "demo" / f"demo-{PREVIOUS}.html", root / "reports" / "demo" / f"demo-{AS_OF}.html"]
+    default = REPO / "policies" / "digital-silk-road.yaml"
+    if default.is_file():
+        other = tmp_path_factory.mktemp("dsr")
+        (other / "policies").mkdir()
+        shutil.copy(default, other / "policies")
+        assert run("report", "--as-of", "2025-11-30", "--format", "html", root=other).exit_code == 0
+        files.append(other / "reports" / "digital-silk-road" / "digital-silk-road-2025-11-30.html")
+    return files
+
+
+def test_axe_finds_no_violation(pages: list[Path]) -> None:
+    report = axe(*pages)
+    assert set(report) == {str(p) for p in pages}
+    problems = {f"{Path(file).name} ({view})": found for file, views in report.items()
+                for view, found in views.items() if found}
+    assert problems == {}
+
+
+def test_axe_check_does_catch_violations(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.html"
+    bad.write_text('<!DOCTYPE html><html><head><title>x</title></head><body><main><img src="data:image/gif;base64,'
+                   'R0lGODlhAQABAAAAACw="><p style="color:#bbb;background:#fff">faint</p></main></body></html>')
+    found = {v["id"] for v in axe(bad)[str(bad)]["desktop"]}
+    assert {"image-alt", "html-has-lang", "color-contrast"} <= found
+
+
+@pytest.mark.parametrize("background", [s.colour for s in DEFAULT_STATUSES] + ["#ffff00", "#777777", "#e0a800"])
+def test_badge_text_passes_aa_on_any_status_colour(background: str) -> None:
+    assert colours.contrast(colours.text_on(background), background) >= 4.5
+
+
+@pytest.mark.parametrize("accent", ["#ffff00", "#e0a800", "#1f4e79", "#ffffff"])
+def test_accent_is_darkened_for_text(accent: str) -> None:
+    assert colours.contrast(colours.darken_to(accent), "#ffffff") >= 4.5
