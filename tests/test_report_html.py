@@ -114,7 +114,7 @@ def test_first_edition_says_so(tmp_path: Path) -> None:
     assert ("This is the first edition: there is no earlier edition to compare with. "
             "The sections below report everything recorded up to 2024-09-30.") in parsed.words
     assert "Compared with Nothing: this is the first edition." in parsed.words
-    assert "★ New" in parsed.words
+    assert "★ new" in parsed.words
 
 
 def test_previous_edition_is_found_in_the_output_folder(demo: Path, tmp_path: Path) -> None:

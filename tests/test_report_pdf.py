@@ -90,9 +90,9 @@ def test_running_header_and_page_x_of_y_footer(edition) -> None:
 def test_summary(edition) -> None:
     text = edition["text"]
     summary = text[text.index("Summary Each priority"): text.index("What changed since the previous edition Changes")]
-    assert "Build rural roads At risk since 2024-09-01 ▼ Worsened" in summary
-    assert "Cut transport emissions Partly achieved since 2024-07-01" in summary and "▲ Improved" in summary
-    assert "Keep rural clinics open In progress since 2024-01-05 ⚠ Stale = Unchanged All clinics open." in summary
+    assert "Build rural roads At risk since 2024-09-01 ▼ worsened" in summary
+    assert "Cut transport emissions Partly achieved since 2024-07-01" in summary and "▲ improved" in summary
+    assert "Keep rural clinics open In progress since 2024-01-05 ⚠ Stale = unchanged All clinics open." in summary
     assert "Modernise the ports No entry yet" in summary
     assert "Tender published." not in summary  # only the latest note's first sentence
     assert re.search(r"In progress 1 At risk 1 Stalled 0 Achieved 0 Partly achieved 1 Abandoned 0 No entry yet 1 Total 4",

@@ -41,11 +41,11 @@ class Trend:
 
 
 TRENDS = {
-    changes.IMPROVED: Trend(changes.IMPROVED, "Improved", "\u25b2"),
-    changes.WORSENED: Trend(changes.WORSENED, "Worsened", "\u25bc"),
-    changes.UNCHANGED: Trend(changes.UNCHANGED, "Unchanged", "="),
-    changes.CHANGED: Trend(changes.CHANGED, "Changed", "\u2194"),
-    changes.NEW: Trend(changes.NEW, "New", "\u2605"),
+    changes.IMPROVED: Trend(changes.IMPROVED, "improved", "\u25b2"),
+    changes.WORSENED: Trend(changes.WORSENED, "worsened", "\u25bc"),
+    changes.UNCHANGED: Trend(changes.UNCHANGED, "unchanged", "="),
+    changes.CHANGED: Trend(changes.CHANGED, "changed", "\u2194"),
+    changes.NEW: Trend(changes.NEW, "new", "\u2605"),
 }
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"'\u201d)]?\s+(?=[A-Z0-9\"'\u201c(])")

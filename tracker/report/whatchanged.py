@@ -68,7 +68,7 @@ def _items(programme: Programme, pc: changes.PriorityChanges, since: dt.date, ci
         else:
             before = badge(programme, pc.before.status)
             text = (f"Status changed from {before.label} to {after.label} on {fmt.date(pc.after.date)} "
-                    f"({TRENDS[pc.trend].label.lower()}).")
+                    f"({TRENDS[pc.trend].label}).")
         items.append(Change(STATUS, "Status", pc.after.date, text, after, ()))
     for entry in pc.entries:
         items.append(Change(EVIDENCE, "New evidence", entry.date, " ".join(entry.note.split()),
