@@ -170,8 +170,6 @@ def indicator_chart(series: Series, chart_id: str) -> Markup:
         tx = x(t_day)
         body.append(f'<path d="M{_f(tx)} {_f(ty - 6)} L{_f(tx + 6)} {_f(ty)} L{_f(tx)} {_f(ty + 6)} '
                     f'L{_f(tx - 6)} {_f(ty)} Z" fill="#ffffff" stroke="{TARGET}" stroke-width="1.5"/>')
-        body.append(f'<text x="{left + plot_w + 12}" y="{_f(ty + 4)}" fill="{TARGET}">'
-                    f'Target {escape(fmt.number(t_value))}</text>')
 
     path = " ".join(f"{'M' if i == 0 else 'L'}{_f(x(d))} {_f(y(v))}" for i, (d, v) in enumerate(points))
     body.append(f'<path d="{path}" fill="none" stroke="{series.colour}" stroke-width="2"/>')
@@ -180,10 +178,19 @@ def indicator_chart(series: Series, chart_id: str) -> Markup:
                 f'stroke="{series.colour}" stroke-width="2"/>')
     for day, value in series.observations:
         body.append(f'<circle cx="{_f(x(day))}" cy="{_f(y(value))}" r="4" fill="{series.colour}"/>')
-    last_day, last_value = points[-1]
-    body.append(f'<text x="{left + plot_w + 8}" y="{_f(y(last_value) + 4 + (12 if series.target and abs(y(last_value) - y(series.target[1])) < 12 else 0))}" '
-                f'fill="{series.colour}" font-weight="bold">'
-                f'{"Latest" if series.observations else "Baseline"} {escape(fmt.number(last_value))}</text>')
+    # Labels at the right edge: the latest value and the target, pushed apart when they would touch.
+    last_value = points[-1][1]
+    labels = [(y(last_value), series.colour, ' font-weight="bold"',
+               f'{"Latest" if series.observations else "Baseline"} {fmt.number(last_value)}')]
+    if series.target:
+        labels.append((y(series.target[1]), TARGET, "", f"Target {fmt.number(series.target[1])}"))
+    if len(labels) == 2 and abs(labels[0][0] - labels[1][0]) < 13:
+        middle = (labels[0][0] + labels[1][0]) / 2
+        upper_first = last_value > series.target[1] if series.target else True
+        offsets = (-6.5, 6.5) if upper_first else (6.5, -6.5)
+        labels = [(middle + off, *rest) for off, (_, *rest) in zip(offsets, labels)]
+    for label_y, colour, weight, text in labels:
+        body.append(f'<text x="{left + plot_w + 12}" y="{_f(label_y + 4)}" fill="{colour}"{weight}>{escape(text)}</text>')
 
     title, desc = describe(series)
     return _svg(chart_id, width, height, title, desc, body)
