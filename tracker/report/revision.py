@@ -43,16 +43,15 @@ def _git(root: Path, *args: str) -> Optional[str]:
 
 def of_file(root: Path, path: Path) -> Optional[Revision]:
     """The revision of `path` (inside `root`), or None when `root` is not in a git work tree."""
-    inside = _git(root, "rev-parse", "--is-inside-work-tree")
-    if inside is None or inside.strip() != "true":
-        return None
     try:
         relative = path.resolve().relative_to(root.resolve()).as_posix()
     except ValueError:
         return None
-    logged = _git(root, "log", "-1", "--format=%H %cs", "--", relative)
+    logged = _git(root, "log", "-1", "--format=%H %cs", "--", relative)  # fails outside a git work tree
+    if logged is None:
+        return None
     status = _git(root, "status", "--porcelain", "--", relative)
-    if logged is None or status is None:
+    if status is None:
         return None
     commit, _, date = logged.strip().partition(" ")
     return Revision(commit or None, date or None, bool(status.strip()))
