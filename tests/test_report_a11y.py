@@ -38,11 +38,16 @@ def axe(*files: Path) -> dict:
 
 @pytest.fixture(scope="module")
 def pages(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
-    """The demo edition with a previous one, a first edition, and the default programme when present."""
+    """The demo edition with a previous one, a first edition, the edge cases, and the default programme."""
     root = make_workspace(tmp_path_factory.mktemp("a11y"))
     assert run("report", "--as-of", PREVIOUS, "--format", "html", root=root).exit_code == 0
     assert run("report", "--as-of", AS_OF, "--format", "html", root=root).exit_code == 0
     files = [root / "reports" / "demo" / f"demo-{PREVIOUS}.html", root / "reports" / "demo" / f"demo-{AS_OF}.html"]
+    edge = tmp_path_factory.mktemp("edge")
+    (edge / "policies").mkdir()
+    shutil.copy(Path(__file__).parent / "data" / "report-edge.yaml", edge / "policies" / "edge.yaml")
+    assert run("report", "--as-of", "2024-06-30", "--format", "html", root=edge).exit_code == 0
+    files.append(edge / "reports" / "edge" / "edge-2024-06-30.html")
     default = REPO / "policies" / "digital-silk-road.yaml"
     if default.is_file():
         other = tmp_path_factory.mktemp("dsr")

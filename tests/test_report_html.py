@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import shutil
 import subprocess
 import sys
 from html.parser import HTMLParser
@@ -234,3 +235,24 @@ def test_html_only_never_imports_weasyprint(demo: Path, tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().splitlines()[-1] == "[]"
     assert hashlib.sha256((tmp_path / "demo" / f"demo-{AS_OF}.html").read_bytes()).hexdigest()
+
+
+def test_edge_cases_follow_the_as_of_rule(tmp_path: Path) -> None:
+    """Own statuses, another language, same-day and future entries, negative and huge values."""
+    (tmp_path / "policies").mkdir()
+    shutil.copy(Path(__file__).parent / "data" / "report-edge.yaml", tmp_path / "policies" / "edge.yaml")
+    result = run("report", "--as-of", "2024-06-30", "--format", "html", root=tmp_path)
+    assert result.exit_code == 0, result.output
+    html = (tmp_path / "reports" / "edge" / "edge-2024-06-30.html").read_text()
+    parsed = Page(html)
+    words = parsed.words
+    assert parsed.all("html")[0]["lang"] == "fr"
+    assert "Édition spéciale &amp; &lt;b&gt;tags&lt;/b&gt;" in html
+    assert "Status: Rouge since 2024-01-01" in words  # the later of two same-day entries
+    assert "2030" not in words and "2031" not in words and "100 %" not in words  # nothing after the as-of date
+    assert "Late done 2024-01-01 2024-02-01 ✓ Done 31 days late" in words
+    assert "Future done 2024-01-01 — ⚠ Overdue by 181 days" in words  # done only after the as-of date
+    assert "Due today 2024-06-30 — ◷ Due today" in words
+    assert "LATEST −8 % (2024-02-01)" in words.replace("Latest", "LATEST") and "17%" in words
+    assert "123,456,789,012 $" in words
+    assert "background-color: #ffff00; color: #000000" in html  # black text on the pale status colour
