@@ -26,6 +26,7 @@ from .workspace import Workspace
 
 INDEX, FEED = "index.html", "feed.xml"
 ATOM = "http://www.w3.org/2005/Atom"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 DEFAULT_AUTHORITY = "tracker.invalid"  # tag: URI authority when no --base-url names the site
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
@@ -135,7 +136,7 @@ def feed_xml(archive: Archive) -> bytes:
             element.text = text
         return element
 
-    feed = ET.Element(f"{{{ATOM}}}feed", {"{http://www.w3.org/XML/1998/namespace}lang": "en"})
+    feed = ET.Element(f"{{{ATOM}}}feed", {XML_LANG: "en"})
     sub(feed, "id", f"tag:{archive.authority},{archive.oldest.isoformat()}:archive")
     sub(feed, "title", "Progress reports")
     titles = sorted({e.title for e in archive.editions}, key=str.casefold)
@@ -145,7 +146,7 @@ def feed_xml(archive: Archive) -> bytes:
     sub(feed, "link", rel="alternate", type="text/html", href=archive.url(INDEX))
     sub(feed, "generator", "tracker")
     for edition in archive.editions:
-        entry = sub(feed, "entry")
+        entry = sub(feed, "entry", **{XML_LANG: edition.language})
         sub(entry, "id", entry_id(archive, edition))
         sub(entry, "title", edition.heading)
         sub(entry, "updated", _stamp(edition.as_of))
@@ -162,7 +163,7 @@ def feed_xml(archive: Archive) -> bytes:
             summary = f"Status of {edition.total} priorities: {counts_line(edition.counts)}."
         sub(entry, "summary", summary, type="text")
     ET.indent(feed, space="  ")
-    return ET.tostring(feed, encoding="utf-8", xml_declaration=True) + b"\n"
+    return ('<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="unicode") + "\n").encode("utf-8")
 
 
 def publish(ws: Workspace, out: Path, base_url: Optional[str] = None) -> list[Path]:

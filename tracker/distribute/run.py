@@ -125,10 +125,16 @@ def _editions(ws: Workspace, programmes: list[Programme], as_of: dt.date, outcom
 def distribute(ws: Workspace, settings: Settings, programmes: list[Programme], as_of: dt.date, *,
                to: Optional[str] = None, dry_run: bool = False, password: Optional[str] = None,
                now: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.timezone.utc),
-               sleep: Callable[[float], None] = time.sleep, base_delay: float = smtp.BASE_DELAY) -> Outcome:
-    """Send (or with `dry_run`, write to reports/outbox/) each edition to each recipient."""
+               sleep: Optional[Callable[[float], None]] = None, base_delay: Optional[float] = None) -> Outcome:
+    """Send (or with `dry_run`, write to reports/outbox/) each edition to each recipient.
+
+    `now` gives the Date header and log times; `sleep` and `base_delay` set the back-off
+    between retries (tests make them instant).
+    """
     outcome = Outcome()
-    sender = None if dry_run else smtp.Sender(settings.smtp, password, sleep=sleep, base_delay=base_delay)
+    sender = None if dry_run else smtp.Sender(
+        settings.smtp, password, sleep=sleep or time.sleep,
+        base_delay=smtp.BASE_DELAY if base_delay is None else base_delay)
     editions = _editions(ws, programmes, as_of, outcome)
     try:
         for edition in editions:

@@ -50,12 +50,22 @@ def counts_line(counts: list[Count]) -> str:
 
 
 def what_changed(programme: Programme, since: Optional[dt.date], as_of: dt.date) -> list[Change]:
-    """Priorities with anything new in (since, as_of], in programme order."""
+    """Priorities with anything new in (since, as_of], in programme order.
+
+    With no previous edition (`since` is None) every priority is listed with its status and
+    the date of that assessment, without the history that led there.
+    """
     out = []
+    label = (lambda entry: programme.status(entry.status).label if entry else NO_ENTRY_LABEL)
+    if since is None:
+        for priority in programme.priorities:
+            entry = priority.current(as_of)
+            headline = f"{label(entry)} (assessed {entry.date.isoformat()})" if entry else NO_ENTRY_LABEL
+            out.append(Change(priority.id, priority.title, headline, ()))
+        return out
     for pc in changes.between(programme, since, as_of):
         if not pc.anything:
             continue
-        label = (lambda entry: programme.status(entry.status).label if entry else NO_ENTRY_LABEL)
         if pc.status_changed and pc.before is None:
             headline = f"first assessed: {label(pc.after)}"
         elif pc.status_changed:
