@@ -32,6 +32,9 @@ def check_address(value: Any) -> str:
         raise f.Bad("an email address may not contain line breaks or control characters")
     if not value.isascii():
         raise f.Bad(f"expected a plain ASCII email address but got {f.describe(value)}")
+    if "<" in value or ">" in value:
+        raise f.Bad(f"expected a bare email address such as reader@example.org (a name goes in `name`) "
+                    f"but got {f.describe(value)}")
     local, at, domain = value.rpartition("@")
     if not at or not _LOCAL_RE.match(local) or not _DOMAIN_RE.match(domain):
         raise f.Bad(f"expected an email address such as reader@example.org but got {f.describe(value)}")

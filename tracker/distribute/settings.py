@@ -27,7 +27,7 @@ from ..model import Where
 from ..spec import Field, ListOf, MapOf, Record
 from ..validate import FAILED, _walk
 from ..workspace import Workspace
-from .addresses import AddressType, MailboxType, NameType
+from .addresses import AddressType, MailboxType, NameType, check_address
 
 SETTINGS_FILE = "distribution.yaml"
 PASSWORD_ENV = "TRACKER_SMTP_PASSWORD"
@@ -174,10 +174,11 @@ def check_document(doc: yamlsafe.Document, root: Path, programme_ids: list[str])
         return None, problems
     data = _without_passwords(doc.data, (), doc, problems)
     built = _walk(SETTINGS, data, (), doc, problems)
+    problems.extend(_recipient_rules(data.get("recipients"), doc, programme_ids))
     if built is FAILED:
         return None, problems
     settings: Settings = built
-    problems.extend(_rules(settings, doc, root, programme_ids))
+    problems.extend(_smtp_rules(settings.smtp, doc, root))
     if problems:
         return None, problems
     if settings.smtp.cafile:
@@ -207,31 +208,40 @@ def _resolve(root: Path, name: str) -> Path:
     return path if path.is_absolute() else root / path
 
 
-def _rules(settings: Settings, doc: yamlsafe.Document, root: Path, programme_ids: list[str]) -> list[Problem]:
+def _smtp_rules(smtp: Smtp, doc: yamlsafe.Document, root: Path) -> list[Problem]:
     out: list[Problem] = []
-    smtp = settings.smtp
     if smtp.username and smtp.security == "none" and not smtp.loopback:
         out.append(doc.problem(smtp.at + ("security",),
                                "security: none would send the password unencrypted over the network; "
                                "use starttls or tls (none is allowed with a user name only for a server on this machine)"))
-    if smtp.cafile:
-        path = _resolve(root, smtp.cafile)
-        if not path.is_file():
-            out.append(doc.problem(smtp.at + ("cafile",), f"no such file: {smtp.cafile}"))
-    for programme_id, recipients in settings.recipients.items():
-        if programme_id not in programme_ids:
+    if smtp.cafile and not _resolve(root, smtp.cafile).is_file():
+        out.append(doc.problem(smtp.at + ("cafile",), f"no such file: {smtp.cafile}"))
+    return out
+
+
+def _recipient_rules(recipients: Any, doc: yamlsafe.Document, programme_ids: list[str]) -> list[Problem]:
+    """Keys that are not programme ids, and addresses listed twice (checked on the raw data, so
+    they are reported along with every other problem)."""
+    out: list[Problem] = []
+    if not isinstance(recipients, dict):
+        return out
+    for programme_id, items in recipients.items():
+        if f.SLUG_RE.match(programme_id) and programme_id not in programme_ids:
             out.append(doc.problem(("recipients", programme_id),
                                    f"unknown programme {programme_id!r}{f.did_you_mean(programme_id, programme_ids)}",
                                    key=True))
-        first: dict[str, Where] = {}
-        for recipient in recipients:
-            key = recipient.address.lower()
-            if key in first:
-                line, _ = doc.where(first[key] + ("address",))
-                out.append(doc.problem(recipient.at + ("address",),
-                                       f"duplicate address {recipient.address!r} (first listed on line {line})"))
+        first: dict[str, int] = {}
+        for i, item in enumerate(items if isinstance(items, list) else []):
+            try:
+                address = check_address(item.get("address") if isinstance(item, dict) else None)
+            except f.Bad:
+                continue  # reported by the walk
+            where = ("recipients", programme_id, i, "address")
+            if address.lower() in first:
+                line, _ = doc.where(("recipients", programme_id, first[address.lower()], "address"))
+                out.append(doc.problem(where, f"duplicate address {address!r} (first listed on line {line})"))
             else:
-                first[key] = recipient.at
+                first[address.lower()] = i
     return out
 
 
