@@ -160,7 +160,8 @@ def feed_xml(archive: Archive) -> bytes:
         if edition.counts is None:
             summary = "Status counts not available: the programme is no longer in policies/."
         else:
-            summary = f"Status of {edition.total} priorities: {counts_line(edition.counts)}."
+            noun = "priority" if edition.total == 1 else "priorities"
+            summary = f"Status of {edition.total} {noun}: {counts_line(edition.counts)}."
         sub(entry, "summary", summary, type="text")
     ET.indent(feed, space="  ")
     return ('<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="unicode") + "\n").encode("utf-8")

@@ -146,7 +146,7 @@ class Sender:
             if 400 <= exc.smtp_code < 500:
                 raise _Transient(f"login failed for now: {_reply(exc.smtp_code, exc.smtp_error)}") from None
             raise SmtpFatal(f"login as {smtp.username!r} refused by {self._where()}: "
-                            f"{self.redact(_reply(exc.smtp_code, exc.smtp_error))}") from None
+                            f"{_reply(exc.smtp_code, exc.smtp_error)}") from None
         except smtplib.SMTPNotSupportedError:
             raise SmtpFatal(f"{self._where()} does not offer login (AUTH); remove smtp.username "
                             "or check smtp.security") from None
@@ -198,6 +198,8 @@ class Sender:
         while True:
             try:
                 return Result(True, self._transaction(sender, address, data))
+            except SmtpFatal as exc:
+                raise SmtpFatal(self.redact(str(exc))) from None
             except _Permanent as exc:
                 return Result(False, self.redact(str(exc)), permanent=True)
             except _Transient as exc:
