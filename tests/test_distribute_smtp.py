@@ -410,3 +410,15 @@ def test_header_injection_through_the_programme_title_is_impossible(tmp_path: Pa
     assert received.rcpt_tos == ["ada@example.org"]
     assert msg["Bcc"] is None and msg["X-Injected"] is None
     assert msg["Subject"] == "Clean Water Plan Bcc: victim@example.org X-Injected: yes: progress up to 2024-06-30"
+
+
+def test_dry_run_needs_no_password_and_no_server(ws: Path) -> None:
+    write_settings(ws, {"host": "mail.example.org", "security": "starttls", "username": "reports"},
+                   {"water-plan": READERS[:1]})
+    result = run(ws, "--as-of", "2024-06-30", "--dry-run", "--to", "editor@example.org")
+    assert result.exit_code == 0, result.output
+    [eml] = (ws / "reports" / "outbox").glob("*.eml")
+    assert eml.name == "water-plan-2024-06-30-test-editor@example.org.eml"
+    msg = parse(eml.read_bytes())
+    assert msg["To"] == "editor@example.org" and ".test." in msg["Message-ID"]
+    assert not (ws / "reports" / "water-plan" / "deliveries.jsonl").exists()
