@@ -422,3 +422,13 @@ def test_dry_run_needs_no_password_and_no_server(ws: Path) -> None:
     msg = parse(eml.read_bytes())
     assert msg["To"] == "editor@example.org" and ".test." in msg["Message-ID"]
     assert not (ws / "reports" / "water-plan" / "deliveries.jsonl").exists()
+
+
+def test_ssl_cert_file_in_the_environment_is_trusted_too(ws: Path, certs: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SSL_CERT_FILE", str(certs.ca))
+    with Server(Mailbox(), certs=certs, starttls=True) as server:
+        write_settings(ws, {"host": "localhost", "port": server.port, "security": "starttls"},
+                       {"water-plan": READERS[:1]})
+        result = run(ws, "--as-of", "2024-06-30")
+    assert result.exit_code == 0, result.output
+    assert len(server.mailbox.received) == 1
