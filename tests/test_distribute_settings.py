@@ -120,7 +120,7 @@ def test_a_password_in_the_file_is_refused_without_repeating_it(ws: Path) -> Non
     ("  water-plan:\n    - {address: a@example.org, cc: b@example.org}",
      "5:32: recipients.water-plan[0].cc: unknown field 'cc'"),
     ("  water-plan:\n    - {name: A Reader}",
-     "5:7: recipients.water-plan[0]: missing required field 'address' of the recipient"),
+     "5:7: recipients.water-plan[0].address: missing required field 'address' of the recipient"),
     ("  water-plan: reader@example.org",
      "4:15: recipients.water-plan: expected a list but got 'reader@example.org'"),
 ])
@@ -157,7 +157,7 @@ def test_cafile_must_exist_and_is_resolved_in_the_workspace(ws: Path) -> None:
     ("", "1:1: (file): file is empty"),
     ("- a\n- b\n", "1:1: (file): expected a mapping of distribution settings but got a list"),
     ("smtp: {host: a.org\n", "2:1: (file): YAML syntax error: expected ',' or '}', but got '<stream end>'"),
-    ("sender: desk@example.org\n", "1:1: (file): missing required field 'smtp' of the distribution settings"),
+    ("sender: desk@example.org\n", "1:1: smtp: missing required field 'smtp' of the distribution settings"),
     ("smtp: {host: a.org}\nsender: a@a.org\nsender: b@b.org\n", "3:1: sender: duplicate key 'sender'"),
 ])
 def test_broken_files(ws: Path, text: str, message: str) -> None:
