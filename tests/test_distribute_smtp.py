@@ -432,3 +432,16 @@ def test_ssl_cert_file_in_the_environment_is_trusted_too(ws: Path, certs: Any, m
         result = run(ws, "--as-of", "2024-06-30")
     assert result.exit_code == 0, result.output
     assert len(server.mailbox.received) == 1
+
+
+@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS:UserWarning")
+def test_authentication_without_tls_is_allowed_on_this_machine(ws: Path) -> None:
+    auth = Authenticator("reports", PASSWORD)
+    with Server(Mailbox(), auth=auth) as server:
+        write_settings(ws, plain(server.port, username="reports"), {"water-plan": READERS[:1]})
+        refused = run(ws, "--as-of", "2024-06-30")  # no password in the environment
+        assert refused.exit_code == 1 and server.mailbox.received == []
+        result = run(ws, "--as-of", "2024-06-30", password=PASSWORD)
+    assert result.exit_code == 0, result.output
+    assert auth.logins == ["reports"] and len(server.mailbox.received) == 1
+    assert PASSWORD not in result.output
