@@ -375,7 +375,8 @@ def test_several_programmes_each_get_their_own_edition_and_log(ws: Path) -> None
                         "bo@example.net": "Clean Air Plan: progress up to 2024-06-30"}
     assert [l["recipient"] for l in log_lines(ws, "air-plan")] == ["bo@example.net"]
     html = next(r for r in server.mailbox.received if r.rcpt_tos == ["bo@example.net"]).message.get_body(("html",))
-    assert '<html lang="fr">' in html.get_content()
+    assert '<html lang="en">' in html.get_content()  # the message's own words are English
+    assert '<h1><span lang="fr">Clean Air Plan</span>: progress up to' in html.get_content()
 
 
 def test_half_written_last_log_line_is_reported_and_does_not_break_the_rerun(ws: Path) -> None:
