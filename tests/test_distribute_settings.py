@@ -14,11 +14,11 @@ from tracker import fields as f
 from tracker import yamlsafe
 from tracker.cli import cli
 from tracker.distribute import addresses
-from tracker.distribute.settings import check_document
+from tracker.distribute.settings import check_document, load_workspace
 from tracker.errors import InvalidData
 from tracker.spec import MapOf, _schema
 from tracker.workspace import Workspace
-from tracker.distribute import load
+from tracker.distribute.settings import load
 
 GOOD = """\
 smtp: {host: mail.example.org, port: 587, security: starttls, username: reports}
@@ -260,10 +260,38 @@ def test_usage_errors_exit_2(ws: Path, args: list[str], message: str) -> None:
     assert message in result.stderr
 
 
-def test_invalid_programme_data_is_reported_before_settings(ws: Path) -> None:
-    (ws / "policies" / "distribution.yaml").write_text(GOOD, encoding="utf-8")
+def test_problems_in_programmes_and_settings_are_reported_together(ws: Path) -> None:
+    (ws / "policies" / "distribution.yaml").write_text(GOOD.replace("reader@example.org", "reader@"), encoding="utf-8")
     (ws / "policies" / "water-plan.yaml").write_text(WATER.replace("status: at_risk", "status: at_rsik"), encoding="utf-8")
     result = distribute(ws, "--dry-run")
     assert result.exit_code == 1
-    assert "policies/water-plan.yaml:9:36: priorities[0].history[1].status: expected one of" in result.stderr
-    assert "did you mean 'at_risk'?" in result.stderr
+    lines = result.stderr.splitlines()
+    assert len(lines) == 2
+    assert lines[0].startswith("policies/distribution.yaml:5:33: recipients.water-plan[0].address: expected an email")
+    assert lines[1].startswith("policies/water-plan.yaml:9:36: priorities[0].history[1].status: expected one of")
+    assert lines[1].endswith("did you mean 'at_risk'?")
+    assert not (ws / "reports" / "outbox").exists()
+
+
+def test_settings_and_programmes_checked_together(ws: Path) -> None:
+    wsp = Workspace.at(ws)
+    programmes, settings = load_workspace(wsp)
+    assert [p.id for p in programmes] == ["air-plan", "water-plan"] and settings is None
+    (ws / "policies" / "distribution.yaml").write_text(GOOD, encoding="utf-8")
+    assert load_workspace(wsp)[1] is not None
+    (ws / "policies" / "distribution.yaml").write_text(
+        GOOD.replace("water-plan:", "water-plna:") + "  air-plan: []\n", encoding="utf-8")
+    (ws / "policies" / "air-plan.yaml").write_text(AIR.replace("status: in_progress", "status: in_progres"),
+                                                    encoding="utf-8")
+    with pytest.raises(InvalidData) as caught:
+        load_workspace(wsp)
+    assert [str(p) for p in caught.value.problems] == [
+        "policies/air-plan.yaml:8:36: priorities[0].history[0].status: expected one of not_started, in_progress, "
+        "at_risk, stalled, achieved, partly_achieved, abandoned but got 'in_progres'; did you mean 'in_progress'?",
+        "policies/distribution.yaml:4:3: recipients.water-plna: unknown programme 'water-plna'; did you mean 'water-plan'?",
+    ]
+    (ws / "policies" / "air-plan.yaml").write_text("id: air-plan\ntitle: [\n", encoding="utf-8")
+    with pytest.raises(InvalidData) as caught:
+        load_workspace(wsp)
+    assert [p.path for p in caught.value.problems] == ["policies/air-plan.yaml", "policies/distribution.yaml"]
+    assert "air-plan" not in str(caught.value.problems[1])  # a broken file's id is still known

@@ -7,8 +7,9 @@ from typing import Any, Optional
 
 import click
 
-from .. import distribute as dist
 from .. import publish as pub
+from ..distribute import run as dist
+from ..distribute import settings as dist_settings
 from ..distribute.addresses import check_address
 from ..fields import URL_RE, Bad
 from .common import DATE, Context, pass_context, today
@@ -53,11 +54,11 @@ def distribute(ctx: click.Context, obj: Context, programme_ids: tuple[str, ...],
     Transient failures are retried with back-off. Exits 1 if any recipient was not reached.
     """
     ws = obj.workspace
-    programmes = ws.load_all()
-    settings = dist.load(ws, [p.id for p in programmes])
+    programmes, settings = dist_settings.load_workspace(ws, required=True)
+    assert settings is not None
     chosen = dist.select(settings, programmes, programme_ids, to, ws.unknown_programme)
     outcome = dist.distribute(ws, settings, chosen, as_of or today(), to=to, dry_run=dry_run,
-                              password=dist.password(os.environ), now=_now)
+                              password=dist_settings.password(os.environ), now=_now)
     for path in outcome.rendered:
         click.echo(f"rendered {ws.display(path)}", err=True)
     for warning in outcome.warnings:

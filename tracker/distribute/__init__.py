@@ -1,10 +1,10 @@
-"""Distributing editions by email: settings, messages, SMTP with retries, the delivery log.
+"""Distributing editions by email.
 
-`run.distribute` is the library call behind `tracker distribute`.
+- `settings`: policies/distribution.yaml, validated through the spec (`load`, `password`);
+- `addresses`: strict checks of addresses, names and senders;
+- `message`: one message per recipient and edition; `summary`: status counts, what changed;
+- `smtp`: sending with retries; `deliveries`: the append-only delivery log;
+- `run`: `distribute`, the library call behind `tracker distribute`.
+
+Submodules are imported where needed, so `tracker validate` loads only `settings`.
 """
-from __future__ import annotations
-
-from .run import Outcome, distribute, select
-from .settings import PASSWORD_ENV, Settings, load, password
-
-__all__ = ["Outcome", "PASSWORD_ENV", "Settings", "distribute", "load", "password", "select"]

@@ -23,7 +23,7 @@ from typing import Any, Iterable, Mapping, Optional
 from .. import fields as f
 from .. import yamlsafe
 from ..errors import InvalidData, NotFound, Problem
-from ..model import Where
+from ..model import Programme, Where
 from ..spec import Field, ListOf, MapOf, Record
 from ..validate import FAILED, _walk
 from ..workspace import Workspace
@@ -148,26 +148,30 @@ SETTINGS = Record("distribution settings", Settings, (
 ), "Where and how editions are emailed.")
 
 
-def load(ws: Workspace, programme_ids: Iterable[str]) -> Settings:
-    """Load and check `policies/distribution.yaml`; raise `InvalidData` with every problem."""
+def load(ws: Workspace, programme_ids: Optional[Iterable[str]]) -> Settings:
+    """Load and check `policies/distribution.yaml`; raise `InvalidData` with every problem.
+
+    `programme_ids` are the ids a recipients key may name (None: not checked, for when the
+    programmes themselves could not be loaded).
+    """
     path = ws.policies / SETTINGS_FILE
     shown = ws.display(path)
     if not path.exists() and not path.is_symlink():
-        raise NotFound(f"{shown}: no distribution settings; write smtp, sender and recipients there "
-                       "(see `tracker distribute --help`)")
+        raise _missing(shown)
     if not ws.inside(path):
         raise InvalidData([Problem(shown, 1, 1, "(file)", "symbolic link points outside the workspace; refused")])
     if not path.resolve().is_file():
         raise InvalidData([Problem(shown, 1, 1, "(file)", "not a regular file")])
     doc = yamlsafe.load(path, shown)
-    settings, problems = check_document(doc, ws.root, list(programme_ids))
+    settings, problems = check_document(doc, ws.root, None if programme_ids is None else list(programme_ids))
     if problems:
         raise InvalidData(problems)
     assert settings is not None
     return replace(settings, display=shown)
 
 
-def check_document(doc: yamlsafe.Document, root: Path, programme_ids: list[str]) -> tuple[Optional[Settings], list[Problem]]:
+def check_document(doc: yamlsafe.Document, root: Path,
+                   programme_ids: Optional[list[str]]) -> tuple[Optional[Settings], list[Problem]]:
     problems: list[Problem] = []
     if not isinstance(doc.data, dict):
         problems.append(doc.problem((), f"expected a mapping of distribution settings but got {f.describe(doc.data)}"))
@@ -219,14 +223,14 @@ def _smtp_rules(smtp: Smtp, doc: yamlsafe.Document, root: Path) -> list[Problem]
     return out
 
 
-def _recipient_rules(recipients: Any, doc: yamlsafe.Document, programme_ids: list[str]) -> list[Problem]:
+def _recipient_rules(recipients: Any, doc: yamlsafe.Document, programme_ids: Optional[list[str]]) -> list[Problem]:
     """Keys that are not programme ids, and addresses listed twice (checked on the raw data, so
     they are reported along with every other problem)."""
     out: list[Problem] = []
     if not isinstance(recipients, dict):
         return out
     for programme_id, items in recipients.items():
-        if f.SLUG_RE.match(programme_id) and programme_id not in programme_ids:
+        if programme_ids is not None and f.SLUG_RE.match(programme_id) and programme_id not in programme_ids:
             out.append(doc.problem(("recipients", programme_id),
                                    f"unknown programme {programme_id!r}{f.did_you_mean(programme_id, programme_ids)}",
                                    key=True))
@@ -243,6 +247,49 @@ def _recipient_rules(recipients: Any, doc: yamlsafe.Document, programme_ids: lis
             else:
                 first[address.lower()] = i
     return out
+
+
+def _missing(shown: str) -> NotFound:
+    return NotFound(f"{shown}: no distribution settings; write smtp, sender and recipients there "
+                    "(see `tracker distribute --help`)")
+
+
+def load_workspace(ws: Workspace, *, required: bool = False) -> tuple[list[Programme], Optional[Settings]]:
+    """Every programme and, if `policies/distribution.yaml` exists, the distribution settings,
+    with the problems of all files reported together; `required`: a missing file is an error."""
+    problems: list[Problem] = []
+    programmes: Optional[list[Programme]] = None
+    try:
+        programmes = ws.load_all()
+    except InvalidData as bad:
+        problems.extend(bad.problems)
+    settings = None
+    path = ws.policies / SETTINGS_FILE
+    if path.exists() or path.is_symlink():
+        try:
+            settings = load(ws, [p.id for p in programmes] if programmes is not None else _declared_ids(ws))
+        except InvalidData as bad:
+            problems.extend(bad.problems)
+    if problems:
+        raise InvalidData(problems)
+    if required and settings is None:
+        raise _missing(ws.display(path))
+    assert programmes is not None
+    return programmes, settings
+
+
+def _declared_ids(ws: Workspace) -> list[str]:
+    """Programme ids as declared, for when some programme files are broken: the `id` of each
+    file that parses, else the file's name (so a broken file does not make its id unknown)."""
+    ids = []
+    for path in ws.programme_files():
+        try:
+            data = yamlsafe.load(path, ws.display(path)).data
+        except InvalidData:
+            data = None
+        declared = data.get("id") if isinstance(data, dict) else None
+        ids.append(declared if isinstance(declared, str) else path.stem)
+    return ids
 
 
 def password(environ: Mapping[str, str]) -> Optional[str]:
