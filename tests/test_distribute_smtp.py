@@ -118,6 +118,7 @@ def test_plain_server_gets_one_message_per_recipient_with_the_pdf_and_a_summary(
     assert [(line["edition"], line["programme"], line["result"], line["test"]) for line in lines] == [
         ("2024-06-30", "water-plan", "delivered", False)] * 3
     assert all(dt.datetime.fromisoformat(line["time"].replace("Z", "+00:00")).tzinfo for line in lines)
+    assert {line["detail"] for line in lines} == {"250 2.0.0 accepted"}  # the server's own reply
     table = result.stdout.splitlines()
     assert table[0].split() == ["PROGRAMME", "EDITION", "RECIPIENT", "RESULT"]
     assert [row.split()[2:] for row in table[1:]] == [[a, "delivered"] for a in ADDRESSES]

@@ -174,9 +174,21 @@ class Sender:
 
     # -- messages ------------------------------------------------------------------------
     def _transaction(self, sender: str, address: str, data: bytes) -> str:
+        """MAIL, RCPT, DATA for one recipient; the server's final reply (e.g. its queue id)."""
         client = self._open()
         try:
-            client.sendmail(sender, [address], data)
+            code, reply = client.mail(sender)
+            if code != 250:
+                _reset(client, code)
+                raise smtplib.SMTPSenderRefused(code, reply, sender)
+            code, reply = client.rcpt(address)
+            if code not in (250, 251):
+                _reset(client, code)
+                raise smtplib.SMTPRecipientsRefused({address: (code, reply)})
+            code, reply = client.data(data)
+            if code != 250:
+                _reset(client, code)
+                raise smtplib.SMTPDataError(code, reply)
         except smtplib.SMTPRecipientsRefused as exc:
             code, message = exc.recipients.get(address, next(iter(exc.recipients.values()), (550, b"")))
             raise (_Permanent if code >= 500 else _Transient)(_reply(code, message)) from None
@@ -190,7 +202,7 @@ class Sender:
         except OSError as exc:
             self._drop()
             raise _Transient(f"connection lost: {_os_error(exc)}") from None
-        return "250 accepted"
+        return _reply(code, reply)
 
     def send(self, sender: str, address: str, data: bytes) -> Result:
         """Deliver one message to one address, retrying transient failures; raise `SmtpFatal`."""
@@ -217,6 +229,17 @@ class Sender:
 
 class Unreachable(TrackerError):
     """No connection to the server could be made, even after the retries."""
+
+
+def _reset(client: smtplib.SMTP, code: int) -> None:
+    """After a refusal: the server is closing (421), or the transaction is abandoned (RSET)."""
+    if code == 421:
+        _close(client)
+        return
+    try:
+        client.rset()
+    except (smtplib.SMTPException, OSError):
+        _close(client)
 
 
 def _close(client: smtplib.SMTP) -> None:
