@@ -447,3 +447,50 @@ def test_authentication_without_tls_is_allowed_on_this_machine(ws: Path) -> None
     assert result.exit_code == 0, result.output
     assert auth.logins == ["reports"] and len(server.mailbox.received) == 1
     assert PASSWORD not in result.output
+
+
+def test_starttls_asked_of_a_server_without_it_stops_the_run(ws: Path) -> None:
+    with Server(Mailbox()) as server:
+        write_settings(ws, {"host": "127.0.0.1", "port": server.port, "security": "starttls"}, {"water-plan": READERS})
+        result = run(ws, "--as-of", "2024-06-30")
+    assert result.exit_code == 1 and server.mailbox.received == []
+    assert f"error: 127.0.0.1:{server.port} does not offer STARTTLS; check smtp.security and smtp.port" in result.stderr
+    assert [row.split()[3:5] for row in result.stdout.splitlines()[1:]] == [["failed:", "127.0.0.1:" + str(server.port)],
+                                                                           ["not", "sent:"], ["not", "sent:"]]
+
+
+@pytest.mark.parametrize("greeting, message, waits", [
+    (b"554 5.3.2 no service here\r\n", "refused the connection: 554 5.3.2 no service here", []),
+    (b"421 4.3.2 too busy\r\n", "is busy: 421 4.3.2 too busy", [2.0, 4.0, 8.0]),
+])
+def test_a_server_that_will_not_talk(ws: Path, fast_retries: list[float], greeting: bytes, message: str,
+                                     waits: list[float]) -> None:
+    import socket
+    import threading
+
+    listener = socket.create_server(("127.0.0.1", 0))
+    listener.settimeout(0.05)
+    port = listener.getsockname()[1]
+    stop = threading.Event()
+
+    def serve() -> None:
+        while not stop.is_set():
+            try:
+                conn, _ = listener.accept()
+            except OSError:  # time-out: look at `stop` again
+                continue
+            with conn:
+                conn.sendall(greeting)
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        write_settings(ws, plain(port), {"water-plan": READERS})
+        result = run(ws, "--as-of", "2024-06-30")
+    finally:
+        stop.set()
+        thread.join(timeout=5)
+        listener.close()
+    assert result.exit_code == 1
+    assert f"error: 127.0.0.1:{port} {message}" in result.stderr
+    assert fast_retries == waits

@@ -119,12 +119,12 @@ class Sender:
                                           local_hostname=self.local_hostname)
             except ssl.SSLError:
                 raise
-            except (OSError, smtplib.SMTPServerDisconnected) as exc:
-                raise _Unreachable(f"cannot connect to {self._where()}: {_os_error(exc)}") from None
-            except smtplib.SMTPConnectError as exc:
+            except smtplib.SMTPConnectError as exc:  # the greeting was not 220
                 if exc.smtp_code >= 500:
                     raise SmtpFatal(f"{self._where()} refused the connection: {_reply(exc.smtp_code, exc.smtp_error)}") from None
                 raise _Unreachable(f"{self._where()} is busy: {_reply(exc.smtp_code, exc.smtp_error)}") from None
+            except OSError as exc:  # smtplib's exceptions are OSErrors too
+                raise _Unreachable(f"cannot connect to {self._where()}: {_os_error(exc)}") from None
             try:
                 client.ehlo()
                 if smtp.security == "starttls":
@@ -154,7 +154,11 @@ class Sender:
             if exc.smtp_code >= 500:
                 raise SmtpFatal(f"{self._where()} refused the session: {_reply(exc.smtp_code, exc.smtp_error)}") from None
             raise _Transient(_reply(exc.smtp_code, exc.smtp_error)) from None
-        except (smtplib.SMTPServerDisconnected, OSError) as exc:
+        except smtplib.SMTPServerDisconnected as exc:
+            raise _Transient(f"connection to {self._where()} lost: {_os_error(exc)}") from None
+        except smtplib.SMTPException as exc:  # e.g. no authentication method in common
+            raise SmtpFatal(f"{self._where()}: {exc}") from None
+        except OSError as exc:
             raise _Transient(f"connection to {self._where()} lost: {_os_error(exc)}") from None
         self._client = client
         return client
@@ -190,7 +194,7 @@ class Sender:
                 _reset(client, code)
                 raise smtplib.SMTPDataError(code, reply)
         except smtplib.SMTPRecipientsRefused as exc:
-            code, message = exc.recipients.get(address, next(iter(exc.recipients.values()), (550, b"")))
+            code, message = exc.recipients[address]
             raise (_Permanent if code >= 500 else _Transient)(_reply(code, message)) from None
         except smtplib.SMTPServerDisconnected as exc:
             self._drop()
