@@ -1,6 +1,7 @@
 """Shared by the distribution and publishing tests: small workspaces, certificates, SMTP servers.
 
-The SMTP servers are real (aiosmtpd) and listen on 127.0.0.1 at a port the system picks.
+`rendered_editions` renders the PDFs once for the whole session. The SMTP servers are real
+(aiosmtpd) and listen on 127.0.0.1 at a port the system picks.
 """
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from email.parser import BytesParser
 from pathlib import Path
 from typing import Any, Optional
 
+import pytest
 import yaml
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
@@ -60,6 +62,25 @@ priorities:
 PREVIOUS = dt.date(2024, 3, 31)
 AS_OF = dt.date(2024, 6, 30)
 SENDER = "Policy Desk <desk@example.org>"
+
+
+_RENDERED: dict[str, Path] = {}
+
+
+def rendered_editions(factory: pytest.TempPathFactory) -> Path:
+    """Rendered once per test session, whichever module asks first: both programmes' editions of
+    PREVIOUS (HTML only) and AS_OF (HTML and PDF). Tests copy them with `copy_editions`."""
+    if "root" not in _RENDERED:
+        from tracker.report import write_reports
+        from tracker.workspace import Workspace
+
+        root = write_workspace(factory.mktemp("rendered"), {"water-plan": WATER, "air-plan": AIR})
+        ws = Workspace.at(root)
+        programmes = ws.load_all()
+        write_reports(ws, programmes, PREVIOUS, ("html",), ws.reports)
+        write_reports(ws, programmes, AS_OF, ("html", "pdf"), ws.reports)
+        _RENDERED["root"] = root
+    return _RENDERED["root"]
 
 
 def write_workspace(root: Path, programmes: dict[str, str] | None = None) -> Path:

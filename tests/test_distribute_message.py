@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from distribute_support import AS_OF, PREVIOUS, WATER, parse, write_workspace
+from tests.distribute_support import AS_OF, PREVIOUS, WATER, parse, write_workspace
 from tracker.distribute import message
 from tracker.distribute.addresses import check_mailbox
 from tracker.workspace import Workspace

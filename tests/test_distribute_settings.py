@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from distribute_support import AIR, WATER, write_workspace
+from tests.distribute_support import AIR, WATER, write_workspace
 from tracker import fields as f
 from tracker import yamlsafe
 from tracker.cli import cli

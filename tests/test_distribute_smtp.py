@@ -1,7 +1,7 @@
 """`tracker distribute` against real SMTP servers on loopback (aiosmtpd), started here.
 
-One edition is rendered once for the module and copied into each test's workspace; only one
-test renders on its own (to show a missing edition is rendered first).
+The editions are rendered once per session (`rendered`) and copied into each test's workspace;
+only one test renders on its own (to show a missing edition is rendered first).
 """
 from __future__ import annotations
 
@@ -14,12 +14,11 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from distribute_support import (AIR, AS_OF, PREVIOUS, WATER, Authenticator, Mailbox, Server, copy_editions,
-                                free_port, make_certs, parse, write_settings, write_workspace)
+from tests.distribute_support import (AIR, AS_OF, PREVIOUS, WATER, Authenticator, Mailbox, Server, copy_editions,
+                                      free_port, make_certs, parse, rendered_editions, write_settings,
+                                      write_workspace)
 from tracker.cli import cli
 from tracker.distribute import smtp as smtp_module
-from tracker.report import write_reports
-from tracker.workspace import Workspace
 
 READERS = [
     {"name": "Ada Reader", "address": "ada@example.org"},
@@ -30,15 +29,9 @@ ADDRESSES = [r["address"] for r in READERS]
 PASSWORD = "s3cret-Pa55word-xyzzy"
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def rendered(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A workspace with the 2024-06-30 edition (HTML + PDF) and the previous one (HTML only)."""
-    root = write_workspace(tmp_path_factory.mktemp("rendered"), {"water-plan": WATER, "air-plan": AIR})
-    ws = Workspace.at(root)
-    programmes = ws.load_all()
-    write_reports(ws, programmes, PREVIOUS, ("html",), ws.reports)
-    write_reports(ws, programmes, AS_OF, ("html", "pdf"), ws.reports)
-    return root
+    return rendered_editions(tmp_path_factory)
 
 
 @pytest.fixture(scope="module")

@@ -1,7 +1,9 @@
-"""`tracker publish`: index.html and feed.xml, rebuilt from what is in reports/."""
+"""`tracker publish`: index.html and feed.xml, rebuilt from what is in reports/.
+
+Editions are rendered once per session (`rendered`) and copied into each test's workspace.
+"""
 from __future__ import annotations
 
-import datetime as dt
 import shutil
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
@@ -12,30 +14,24 @@ import feedparser
 import pytest
 from click.testing import CliRunner
 
-from distribute_support import AIR, WATER, write_workspace
+from tests.distribute_support import AIR, WATER, rendered_editions, write_workspace
 from tracker.cli import cli
-from tracker.report import write_reports
-from tracker.workspace import Workspace
 
-DATES = [dt.date(2024, 3, 31), dt.date(2024, 6, 30)]
 VOID = {"meta", "link", "br", "img", "input", "hr", "col", "source", "wbr"}
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def rendered(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Water: HTML for both dates, a PDF for the latest. Air: HTML for the first date only."""
-    root = write_workspace(tmp_path_factory.mktemp("published"), {"water-plan": WATER, "air-plan": AIR})
-    ws = Workspace.at(root)
-    water, air = ws.programme("water-plan"), ws.programme("air-plan")
-    write_reports(ws, [water, air], DATES[0], ("html",), ws.reports)
-    write_reports(ws, [water], DATES[1], ("html", "pdf"), ws.reports)
-    return root
+    return rendered_editions(tmp_path_factory)
 
 
 @pytest.fixture
 def ws(tmp_path: Path, rendered: Path) -> Path:
+    """Water: editions of 2024-03-31 (HTML) and 2024-06-30 (HTML, PDF); air: 2024-03-31 (HTML) only."""
     root = tmp_path / "ws"
     shutil.copytree(rendered, root)
+    for path in (root / "reports" / "air-plan").glob("air-plan-2024-06-30.*"):
+        path.unlink()
     return root
 
 
