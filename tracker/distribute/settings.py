@@ -127,12 +127,14 @@ RECIPIENT = Record("recipient", Recipient, (
 SMTP = Record("smtp server", Smtp, (
     Field("host", Hostname(), True, "SMTP server host name or IP address."),
     Field("security", f.Choice(SECURITY), False,
-          "starttls (default; port 587), tls (implicit TLS; port 465) or none (port 25; loopback only when authenticating)."),
+          "starttls (default; port 587), tls (implicit TLS; port 465) or none (port 25; "
+          "loopback only when authenticating)."),
     Field("port", f.Integer(1, 65535), False, "Port (default from security: 587, 465 or 25)."),
     Field("username", OneLine("a user name", 320), False,
           f"User name to log in with; the password comes from the {PASSWORD_ENV} environment variable."),
     Field("cafile", OneLine("a file path"), False,
-          "PEM file of certificate authorities to trust instead of the system's (e.g. a private CA); relative to the workspace."),
+          "PEM file of certificate authorities to trust instead of the system's (e.g. a private CA); "
+          "relative to the workspace."),
     Field("timeout", f.Integer(1, 600), False, "Seconds to wait for the server (default 30)."),
     Field("retries", f.Integer(0, 10), False,
           "How many times a transient failure (dropped connection, 4xx reply) is retried, with back-off (default 3)."),
@@ -142,7 +144,8 @@ SETTINGS = Record("distribution settings", Settings, (
     Field("smtp", SMTP, True),
     Field("sender", MailboxType(), True, 'From: header, e.g. "Policy Desk <desk@example.org>".'),
     Field("reply_to", MailboxType(), False, "Reply-To: header, when replies should go elsewhere."),
-    Field("archive_url", f.Url(), False, "Web address of the published archive (`tracker publish`), linked from each message."),
+    Field("archive_url", f.Url(), False,
+          "Web address of the published archive (`tracker publish`), linked from each message."),
     Field("recipients", MapOf(f.Slug(), ListOf(RECIPIENT, 10_000), 1000), False,
           "Readers of each programme, keyed by programme id."),
 ), "Where and how editions are emailed.")
@@ -217,7 +220,8 @@ def _smtp_rules(smtp: Smtp, doc: yamlsafe.Document, root: Path) -> list[Problem]
     if smtp.username and smtp.security == "none" and not smtp.loopback:
         out.append(doc.problem(smtp.at + ("security",),
                                "security: none would send the password unencrypted over the network; "
-                               "use starttls or tls (none is allowed with a user name only for a server on this machine)"))
+                               "use starttls or tls (none is allowed with a user name only for a server on this "
+                               "machine)"))
     if smtp.cafile and not _resolve(root, smtp.cafile).is_file():
         out.append(doc.problem(smtp.at + ("cafile",), f"no such file: {smtp.cafile}"))
     return out

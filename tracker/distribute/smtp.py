@@ -121,7 +121,8 @@ class Sender:
                 raise
             except smtplib.SMTPConnectError as exc:  # the greeting was not 220
                 if exc.smtp_code >= 500:
-                    raise SmtpFatal(f"{self._where()} refused the connection: {_reply(exc.smtp_code, exc.smtp_error)}") from None
+                    raise SmtpFatal(f"{self._where()} refused the connection: "
+                                    f"{_reply(exc.smtp_code, exc.smtp_error)}") from None
                 raise _Unreachable(f"{self._where()} is busy: {_reply(exc.smtp_code, exc.smtp_error)}") from None
             except OSError as exc:  # smtplib's exceptions are OSErrors too
                 raise _Unreachable(f"cannot connect to {self._where()}: {_os_error(exc)}") from None
@@ -141,7 +142,8 @@ class Sender:
             raise SmtpFatal(f"TLS certificate of {self._where()} not trusted ({exc.verify_message}); "
                             "if the server uses a private certificate authority, set smtp.cafile") from None
         except ssl.SSLError as exc:
-            raise SmtpFatal(f"TLS with {self._where()} failed: {exc.reason or exc}; check smtp.security and smtp.port") from None
+            raise SmtpFatal(f"TLS with {self._where()} failed: {exc.reason or exc}; "
+                            "check smtp.security and smtp.port") from None
         except smtplib.SMTPAuthenticationError as exc:
             if 400 <= exc.smtp_code < 500:
                 raise _Transient(f"login failed for now: {_reply(exc.smtp_code, exc.smtp_error)}") from None
@@ -152,7 +154,8 @@ class Sender:
                             "or check smtp.security") from None
         except smtplib.SMTPResponseException as exc:
             if exc.smtp_code >= 500:
-                raise SmtpFatal(f"{self._where()} refused the session: {_reply(exc.smtp_code, exc.smtp_error)}") from None
+                raise SmtpFatal(f"{self._where()} refused the session: "
+                                f"{_reply(exc.smtp_code, exc.smtp_error)}") from None
             raise _Transient(_reply(exc.smtp_code, exc.smtp_error)) from None
         except smtplib.SMTPServerDisconnected as exc:
             raise _Transient(f"connection to {self._where()} lost: {_os_error(exc)}") from None

@@ -79,11 +79,15 @@ def what_changed(programme: Programme, since: Optional[dt.date], as_of: dt.date)
         for indicator, point in pc.observations:
             details.append(f"{indicator.title}: {number(point.value)} {indicator.unit} ({point.date.isoformat()})")
         for milestone in pc.completed:
-            details.append(f"milestone done: {milestone.title} ({milestone.done.isoformat() if milestone.done else ''})")
+            details.append(f"milestone done: {milestone.title} ({_iso(milestone.done)})")
         for milestone in pc.slipped:
-            details.append(f"milestone overdue: {milestone.title} (was due {milestone.due.isoformat() if milestone.due else ''})")
+            details.append(f"milestone overdue: {milestone.title} (was due {_iso(milestone.due)})")
         out.append(Change(pc.priority.id, pc.priority.title, headline, tuple(details)))
     return out
+
+
+def _iso(day: Optional[dt.date]) -> str:
+    return day.isoformat() if day else ""
 
 
 def number(value: float) -> str:
