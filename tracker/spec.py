@@ -13,7 +13,7 @@ SOURCE_KINDS = ("official", "press", "reprint", "other")
 @dataclass(frozen=True)
 class Field:
     name: str
-    type: Any  # an f.Type, a Record or a ListOf
+    type: Any  # an f.Type, a Record, a ListOf or a MapOf
     required: bool = False
     help: str = ""
 
@@ -32,6 +32,15 @@ class Record:
 @dataclass(frozen=True)
 class ListOf:
     item: Any
+    max_items: int = 10_000
+
+
+@dataclass(frozen=True)
+class MapOf:
+    """A mapping whose keys are checked with `key` (an f.Type) and whose values are `value`s."""
+
+    key: Any
+    value: Any
     max_items: int = 10_000
 
 
@@ -150,6 +159,10 @@ def _schema(node: Any, help: str = "") -> dict[str, Any]:
         desc = help or node.help
     elif isinstance(node, ListOf):
         out = {"type": "array", "items": _schema(node.item), "maxItems": node.max_items}
+        desc = help
+    elif isinstance(node, MapOf):
+        out = {"type": "object", "propertyNames": node.key.schema(),
+               "additionalProperties": _schema(node.value), "maxProperties": node.max_items}
         desc = help
     else:
         out = node.schema()

@@ -12,7 +12,7 @@ from typing import Any, Iterable, Optional
 from . import fields as f
 from .errors import InvalidData, Problem
 from .model import Programme
-from .spec import PROGRAMME, Field, ListOf, Record
+from .spec import PROGRAMME, Field, ListOf, MapOf, Record
 from .statuses import DEFAULT_STATUSES
 from .yamlsafe import Document, dotted
 
@@ -57,11 +57,33 @@ def _walk(node: Any, value: Any, path: tuple, doc: Document, problems: list[Prob
         items = [_walk(node.item, item, path + (i,), doc, problems) for i, item in enumerate(value)]
         # Items that could not be built are left out, so the rules still check the others.
         return tuple(item for item in items if item is not FAILED)
+    if isinstance(node, MapOf):
+        return _walk_map(node, value, path, doc, problems)
     try:
         return node.check(value)
     except f.Bad as bad:
         problems.append(doc.problem(path, str(bad)))
         return FAILED
+
+
+def _walk_map(node: MapOf, value: Any, path: tuple, doc: Document, problems: list[Problem]) -> Any:
+    if not isinstance(value, dict):
+        problems.append(doc.problem(path, f"expected a mapping but got {f.describe(value)}"))
+        return FAILED
+    if len(value) > node.max_items:
+        problems.append(doc.problem(path, f"expected at most {node.max_items} keys but got {len(value)}"))
+        return FAILED
+    out = {}
+    for key, item in value.items():
+        try:
+            node.key.check(key)
+        except f.Bad as bad:
+            problems.append(doc.problem(path + (key,), f"invalid key: {bad}", key=True))
+            continue
+        built = _walk(node.value, item, path + (key,), doc, problems)
+        if built is not FAILED:
+            out[key] = built
+    return out
 
 
 def _walk_record(record: Record, value: Any, path: tuple, doc: Document, problems: list[Problem]) -> Any:

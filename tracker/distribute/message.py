@@ -1,0 +1,132 @@
+"""One email per recipient and edition: text and HTML bodies, the edition's PDF attached.
+
+Everything in a message is derived from the edition and the recipient except the Date header,
+so the Message-ID recognises a message sent before (a rerun after a crash sends the same id,
+which mail systems treat as the same message) and a dry run shows exactly what will be sent.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass
+from email import policy
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import format_datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import Optional
+
+import jinja2
+
+from ..model import Programme
+from . import summary
+from .addresses import mailbox
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+#: CRLF line ends as on the wire; bodies encoded to 7-bit so any server takes them.
+WIRE = policy.SMTP.clone(cte_type="7bit")
+
+
+@dataclass(frozen=True)
+class Edition:
+    """A rendered edition being distributed, and what its message says."""
+
+    programme: Programme
+    as_of: dt.date
+    pdf: Path
+    previous: Optional[dt.date]  # the edition before it, compared against in "what changed"
+
+    @property
+    def key(self) -> str:
+        return f"{self.programme.id}/{self.as_of.isoformat()}"
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """A message ready to go: the bytes sent and written to .eml files."""
+
+    edition: Edition
+    address: str
+    name: str
+    message_id: str
+    data: bytes
+    test: bool = False
+
+
+@dataclass(frozen=True)
+class BodyContext:
+    programme: Programme
+    as_of: dt.date
+    name: str
+    address: str
+    attachment: str
+    counts: list[summary.Count]
+    total: int
+    previous: Optional[dt.date]
+    changes: list[summary.Change]
+    archive_url: Optional[str]
+
+
+@lru_cache(maxsize=1)
+def _environment() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+        autoescape=jinja2.select_autoescape(enabled_extensions=("html",), default_for_string=False),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+def message_id(edition: Edition, address: str, sender: Address, test: bool = False) -> str:
+    """Deterministic: the same edition to the same address always has the same id."""
+    kind = "test" if test else "list"
+    digest = hashlib.sha256(f"{edition.key}\n{address.lower()}\n{kind}".encode()).hexdigest()[:24]
+    return f"<{edition.programme.id}.{edition.as_of.isoformat()}.{kind}.{digest}@{sender.domain}>"
+
+
+def subject(edition: Edition) -> str:
+    title = " ".join(edition.programme.title.split())  # a title may hold line breaks: never in a header
+    return f"{title}: progress up to {edition.as_of.isoformat()}"
+
+
+def body_context(edition: Edition, name: str, address: str, archive_url: Optional[str]) -> BodyContext:
+    counts = summary.status_counts(edition.programme, edition.as_of)
+    return BodyContext(
+        programme=edition.programme,
+        as_of=edition.as_of,
+        name=name,
+        address=address,
+        attachment=edition.pdf.name,
+        counts=counts,
+        total=sum(c.count for c in counts),
+        previous=edition.previous,
+        changes=summary.what_changed(edition.programme, edition.previous, edition.as_of),
+        archive_url=archive_url,
+    )
+
+
+def build(edition: Edition, pdf: bytes, sender: Address, address: str, name: str, now: dt.datetime, *,
+          reply_to: Optional[Address] = None, archive_url: Optional[str] = None, test: bool = False) -> Outgoing:
+    """The message for one recipient; `now` (timezone-aware) is the Date header, nothing else."""
+    mid = message_id(edition, address, sender, test)
+    ctx = body_context(edition, name, address, archive_url)
+    env = _environment()
+    msg = EmailMessage(policy=WIRE)
+    msg["From"] = sender
+    msg["To"] = mailbox(name, address)
+    if reply_to is not None:
+        msg["Reply-To"] = reply_to
+    msg["Subject"] = subject(edition)
+    msg["Date"] = format_datetime(now)
+    msg["Message-ID"] = mid
+    msg["Auto-Submitted"] = "auto-generated"
+    msg.set_content(env.get_template("email_body.txt").render(mail=ctx))
+    msg.add_alternative(env.get_template("email_body.html").render(mail=ctx), subtype="html")
+    msg.add_attachment(pdf, maintype="application", subtype="pdf", filename=edition.pdf.name)
+    seed = mid.strip("<>").split("@")[0].rsplit(".", 1)[-1]
+    for i, part in enumerate(p for p in msg.walk() if p.is_multipart()):
+        part.set_boundary(f"=_tracker_{seed}_{i}")  # fixed, so the same message gives the same bytes
+    return Outgoing(edition, address, name, mid, msg.as_bytes(policy=WIRE), test)
