@@ -129,6 +129,16 @@ def test_problems_of_several_files_are_all_reported(workspace) -> None:
     assert [line.split(":")[0] for line in lines] == ["policies/a.yaml", "policies/b.yaml"]
 
 
-def test_distribution_settings_file_is_not_a_programme(workspace) -> None:
-    root = workspace({"demo.yaml": MINIMAL, "distribution.yaml": "smtp: {host: localhost}\n"})
-    assert run("validate", root=root).stderr == "1 programme(s), 2 priorities: valid\n"
+def test_distribution_settings_are_validated_with_the_programmes(workspace) -> None:
+    settings = ("smtp: {host: localhost, security: none}\nsender: desk@example.org\n"
+                "recipients:\n  demo:\n    - {address: reader@example.org}\n")
+    root = workspace({"demo.yaml": MINIMAL, "distribution.yaml": settings})
+    assert run("validate", root=root).stderr == "1 programme(s), 2 priorities, distribution settings: valid\n"
+    (root / "policies" / "distribution.yaml").write_text(settings.replace("demo:", "dmeo:").replace("sender", "sendr"))
+    (root / "policies" / "demo.yaml").write_text(MINIMAL.replace("status: not_started}", "status: x}"))
+    result = run("validate", root=root)
+    assert result.exit_code == 1
+    lines = result.stderr.splitlines()
+    assert [line.split(":")[0] for line in lines] == ["policies/demo.yaml"] + ["policies/distribution.yaml"] * (len(lines) - 1)
+    assert any("unknown field 'sendr'; did you mean 'sender'?" in line for line in lines)
+    assert any("'dmeo'" in line and "did you mean 'demo'?" in line for line in lines)

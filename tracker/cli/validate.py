@@ -2,16 +2,19 @@ from __future__ import annotations
 
 import click
 
+from ..distribute.settings import load_workspace
 from .common import Context, pass_context
 
 
 @click.command()
 @pass_context
 def validate(obj: Context) -> None:
-    """Check every programme file; print every problem as PATH:LINE:COLUMN: FIELD: MESSAGE."""
-    programmes = obj.workspace.load_all()
+    """Check every programme file and policies/distribution.yaml; print every problem as
+    PATH:LINE:COLUMN: FIELD: MESSAGE."""
+    programmes, settings = load_workspace(obj.workspace)
     count = sum(len(p.priorities) for p in programmes)
-    click.echo(f"{len(programmes)} programme(s), {count} priorities: valid", err=True)
+    extra = ", distribution settings" if settings is not None else ""
+    click.echo(f"{len(programmes)} programme(s), {count} priorities{extra}: valid", err=True)
 
 
 COMMANDS = [validate]
