@@ -38,11 +38,13 @@ def axe(*files: Path) -> dict:
 
 @pytest.fixture(scope="module")
 def pages(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
-    """The demo edition with a previous one, a first edition, the edge cases, and the default programme."""
+    """The demo edition with a previous one, the archive page, a first edition, the edge cases, and the default programme."""
     root = make_workspace(tmp_path_factory.mktemp("a11y"))
     assert run("report", "--as-of", PREVIOUS, "--format", "html", root=root).exit_code == 0
     assert run("report", "--as-of", AS_OF, "--format", "html", root=root).exit_code == 0
     files = [root / "reports" / "demo" / f"demo-{PREVIOUS}.html", root / "reports" / "demo" / f"demo-{AS_OF}.html"]
+    assert run("publish", root=root).exit_code == 0  # the archive page of `tracker publish`
+    files.append(root / "reports" / "index.html")
     edge = tmp_path_factory.mktemp("edge")
     (edge / "policies").mkdir()
     shutil.copy(Path(__file__).parent / "data" / "report-edge.yaml", edge / "policies" / "edge.yaml")
