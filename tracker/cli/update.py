@@ -35,7 +35,7 @@ class Reference(click.ParamType):
     def convert(self, value: Any, param: Optional[click.Parameter], ctx: Optional[click.Context]) -> tuple[str, ...]:
         if isinstance(value, tuple):
             return value
-        pieces = str(value).split("/")
+        pieces = str(value).split("/") if len(self.parts) > 1 else [str(value)]
         if len(pieces) != len(self.parts):
             self.fail(f"expected {self.name} ({len(self.parts)} ids separated by '/') but got {value!r}", param, ctx)
         for name, piece in zip(self.parts, pieces):
@@ -171,7 +171,7 @@ def update(obj: Context, ref: tuple[str, str], status: Optional[str], note: Opti
 @click.command(context_settings={"ignore_unknown_options": True})
 @click.argument("ref", type=Reference("PROGRAMME", "PRIORITY", "INDICATOR"),
                 metavar="PROGRAMME/PRIORITY/INDICATOR")
-@click.argument("value", type=NUMBER, required=False)
+@click.argument("value", type=NUMBER, required=False, metavar="VALUE")
 @click.option("--date", "day", type=DATE, help="Date the figure was published or observed (default: today).")
 @click.option("--source", type=SOURCE_REF, help="Source id from the programme's registry, or a URL.")
 @click.option("--note", help="Anything a reader needs to weigh the figure.")
