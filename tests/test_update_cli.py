@@ -177,14 +177,17 @@ def test_bad_usage_exits_2_and_writes_nothing(ws: Path, args: list[str], message
 def test_future_dates_need_allow_future(ws: Path) -> None:
     for args in (["update", "harbour/quay", "--status", "in_progress", "--note", "x", "--date", "2025-06-02"],
                  ["record", "harbour/quay/berths", "7", "--date", "2030-01-01"],
-                 ["milestone", "harbour/quay/opening", "--done", "2025-06-02"]):
+                 ["milestone", "harbour/quay/opening", "--done", "2025-06-02"],
+                 ["source", "add", "harbour", "--id", "future", "--title", "F", "--date", "2025-07"]):
         before = programme_file(ws).read_bytes()
         result = run(ws, *args)
         assert result.exit_code == 1
         assert "after today (2025-06-01); pass --allow-future" in result.stderr
         assert programme_file(ws).read_bytes() == before
         assert run(ws, *args, "--allow-future").exit_code == 0
+    assert run(ws, "source", "add", "harbour", "--id", "this-month", "--title", "T", "--date", "2025-06").exit_code == 0
     programme = load(ws)
+    assert programme.source("future").date == "2025-07"
     assert programme.priority("quay").history[-1].date == dt.date(2025, 6, 2)
     # An entry planned for later does not count before its date.
     assert programme.priority("quay").current(TODAY).status == "in_progress"

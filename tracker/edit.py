@@ -295,6 +295,11 @@ def add_source(ws: Workspace, programme_id: str, source: NewSource, options: Opt
         if existing is not None:
             raise EditRefused(f"source {source.id!r} is already in the registry of programme "
                               f"{programme.id!r} ({existing.title})")
+        if source.date.strip():
+            # A partial date (2025, 2025-07) is in the future when even its first day is.
+            earliest = dt.date.fromisoformat((source.date.strip() + "-01-01")[:10]
+                                             if len(source.date.strip()) < 10 else source.date.strip())
+            _not_future(earliest, options, "the source")
 
         def edit(data: Any, b: roundtrip.Builder) -> None:
             pairs: list[tuple[str, Any]] = [("id", b.text(source.id)), ("title", b.text(source.title.strip()))]
