@@ -414,3 +414,23 @@ def test_prompts_for_record_milestone_and_source(ws: Path, monkeypatch: pytest.M
 def test_without_a_terminal_missing_value_is_usage_error(ws: Path) -> None:
     result = run(ws, "record", "harbour/quay/berths", input="8\n")
     assert result.exit_code == 2 and "Missing argument 'VALUE'" in result.stderr
+
+
+def test_a_programme_linked_from_outside_the_workspace_is_refused_unread(tmp_path: Path) -> None:
+    outside = tmp_path / "outside.yaml"
+    text = (Path(__file__).parent / "data" / "edit" / "commented.yaml").read_bytes()
+    outside.write_bytes(text)
+    root = tmp_path / "ws"
+    (root / "policies").mkdir(parents=True)
+    (root / "policies" / "harbour.yaml").symlink_to(outside)
+    result = run(root, "update", "harbour/quay", "--status", "in_progress", "--note", "x")
+    assert result.exit_code == 1
+    assert result.stderr == ("policies/harbour.yaml:1:1: (file): symbolic link points outside the workspace; "
+                             "refused\n")
+    assert outside.read_bytes() == text
+
+
+def test_a_workspace_without_policies_is_reported(tmp_path: Path) -> None:
+    result = run(tmp_path, "update", "harbour/quay", "--status", "in_progress", "--note", "x")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("error: policies: no policies/ folder here")

@@ -91,6 +91,11 @@ def programme_file(ws: Workspace, programme_id: str) -> Path:
     found: list[Path] = []
     ids: list[str] = []
     for path in preferred + [p for p in files if p not in preferred]:
+        if not ws.inside(path) or not path.resolve().is_file():
+            ids.append(path.stem)  # never read: load_file reports why when it is the one meant
+            if path.stem == programme_id:
+                found.append(path)
+            continue
         try:
             data = yamlsafe.load(path, ws.display(path)).data
         except InvalidData:
