@@ -9,6 +9,7 @@ stops the edit before the write: the file stays byte for byte as it was.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Callable, Optional
@@ -96,6 +97,12 @@ def programme_file(ws: Workspace, programme_id: str) -> Path:
             if path.stem == programme_id:
                 found.append(path)
             continue
+        declared = _declared_id(path)
+        if declared is not None:  # the plain `id: ...` line, read without parsing the file
+            ids.append(declared)
+            if declared == programme_id:
+                found.append(path)
+            continue
         try:
             data = yamlsafe.load(path, ws.display(path)).data
         except InvalidData:
@@ -114,6 +121,19 @@ def programme_file(ws: Workspace, programme_id: str) -> Path:
         raise WorkspaceError(f"programme id {programme_id!r} is used by several files: "
                              f"{', '.join(ws.display(p) for p in found)}; run `tracker validate`")
     return found[0]
+
+
+_ID_LINE = re.compile(r"^id:[ \t]*([a-z0-9-]+)[ \t]*(?:#.*)?$", re.MULTILINE)
+
+
+def _declared_id(path: Path) -> Optional[str]:
+    """The programme id from a top-level `id: slug` line, when the file has exactly one."""
+    try:
+        text = path.read_text("utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return None
+    found = _ID_LINE.findall(text)
+    return found[0] if len(found) == 1 else None
 
 
 def find_priority(programme: Programme, priority_id: str) -> Priority:
@@ -336,16 +356,22 @@ def apply(ws: Workspace, programme_id: str, plan_for: Callable[[Programme, Optio
         options = replace(options, author=gitcommit.author(repo))
     target = path.resolve()
     with lock.locked(target, options.lock_timeout, shown):
-        before = ws.load_file(path)
+        if not ws.inside(path) or not target.is_file():
+            ws.load_file(path)  # raises, naming why the file is refused
+        original = yamlsafe.load(target, shown)
+        before, problems = check_document(original, path)
+        if problems:
+            raise InvalidData(problems)
+        assert before is not None
+        if before.id != programme_id:  # its `id:` line was not what the file means
+            raise NotFound(f"unknown programme {programme_id!r}{did_you_mean(programme_id, [before.id])}")
         plan = plan_for(before, options)
-        raw = target.read_bytes()
-        text = raw.decode("utf-8")  # load_file has checked that it is UTF-8
-        new_text = roundtrip.edit_text(text, plan.edit, shown)
-        doc = yamlsafe.parse(new_text.removeprefix(roundtrip.BOM), shown)
-        after, problems = check_document(doc, path)
+        text = target.read_bytes().decode("utf-8")  # yamlsafe.load has checked that it is UTF-8
+        edited = roundtrip.edit_text(text, plan.edit, shown, original)
+        after, problems = check_document(edited.document, path)
         if problems:
             raise InvalidData(problems)
         assert after is not None
-        atomic.write_bytes(target, new_text.encode("utf-8"))
+        atomic.write_bytes(target, edited.text.encode("utf-8"))
         revision = gitcommit.commit(repo, target, plan.message, shown) if repo is not None else None
     return Outcome(path=path, programme=after, summary=plan.summary, commit=revision)

@@ -20,7 +20,7 @@ import io
 from collections import Counter
 from decimal import Decimal
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable, Optional
+from typing import Any, Callable, Iterable, Iterator, Optional
 
 import yaml
 from ruamel.yaml import YAML
@@ -207,43 +207,61 @@ def _dump(ryaml: YAML, data: Any) -> str:
     return out.getvalue()
 
 
-def edit_text(text: str, edit: Edit, display: str) -> str:
+@dataclass(frozen=True)
+class Edited:
+    text: str  # the new text, BOM included when the file had one
+    document: yamlsafe.Document  # the new text as our loader reads it
+
+
+def edit_text(text: str, edit: Edit, display: str,
+              original: Optional[yamlsafe.Document] = None) -> Edited:
     """Apply `edit` to the YAML `text` (as decoded, BOM included); return the new text.
 
-    Raises `InvalidData` when the text cannot be read, `EditError` when the edit cannot be
-    written without changing anything else.
+    `original` is `text` as already parsed by our loader, if the caller has it. Raises
+    `InvalidData` when the text cannot be read, `EditError` when the edit cannot be written
+    without changing anything else.
     """
     layout = Layout.of(text)
     body = text[1:] if layout.bom else text
-    original = yamlsafe.parse(body, display)
+    if original is None:
+        original = yamlsafe.parse(body, display)
     wanted = copy.deepcopy(original.data)
     edit(wanted, PlainBuilder())
     expected = _canon(wanted)
+    if expected == _canon(original.data):
+        return Edited(text, original)
 
     normalised = body.replace("\r\n", "\n")
     if not layout.final_newline:
         normalised += "\n"
-    indent = _best_indent(normalised, display)
+    indent, data = _best_indent(normalised, display)
     ryaml = _make_yaml(indent)
     try:
-        data = ryaml.load(normalised)
+        if data is None:
+            data = ryaml.load(normalised)
         edit(data, RoundTripBuilder())
         emitted = _dump(ryaml, data)
     except RuamelError as exc:
         raise EditError(f"{display}: cannot edit this file by round trip ({_one_line(exc)}); "
                         "nothing was written") from None
 
+    parsed: dict[str, yamlsafe.Document] = {}
+
     def means_expected(candidate: str) -> bool:
         try:
-            return _canon(yamlsafe.parse(candidate, display).data) == expected
+            doc = yamlsafe.parse(candidate, display)
         except InvalidData:
             return False
+        if _canon(doc.data) != expected:
+            return False
+        parsed[candidate] = doc
+        return True
 
     result = _smallest_change(body, emitted, layout, means_expected)
     if result is None:
         raise EditError(f"{display}: the edit could not be written without changing other data; "
                         "nothing was written")
-    return (BOM if layout.bom else "") + result
+    return Edited((BOM if layout.bom else "") + result, parsed[result])
 
 
 def _one_line(exc: Exception) -> str:
@@ -288,28 +306,62 @@ def _detect_indent(text: str) -> Optional[tuple[int, int, int]]:
     return (mapping_indent, seq, offset)
 
 
-def _best_indent(text: str, display: str) -> tuple[int, int, int]:
-    """The indentation settings with which ruamel.yaml reproduces `text` most closely."""
+def _best_indent(text: str, display: str) -> tuple[tuple[int, int, int], Any]:
+    """The indentation settings with which ruamel.yaml reproduces `text` most closely.
+
+    Returns them with the data ruamel.yaml loaded when it reproduced `text` exactly (else None).
+    """
     best: Optional[tuple[int, tuple[int, int, int]]] = None
     source = text.split("\n")
-    detected = _detect_indent(text)
-    for indent in dict.fromkeys(([detected] if detected else []) + list(_INDENTS)):
+    tried: set[tuple[int, int, int]] = set()
+
+    def candidates() -> Iterator[tuple[int, int, int]]:
+        yield _INDENTS[0]
+        detected = _detect_indent(text)
+        if detected:
+            yield detected
+        yield from _INDENTS[1:]
+
+    for indent in candidates():
+        if indent in tried:
+            continue
+        tried.add(indent)
         ryaml = _make_yaml(indent)
         try:
-            out = _dump(ryaml, ryaml.load(text))
+            data = ryaml.load(text)
+            out = _dump(ryaml, data)
         except RuamelError as exc:
             raise EditError(f"{display}: cannot edit this file by round trip ({_one_line(exc)}); "
                             "nothing was written") from None
         if out == text:
-            return indent
-        changed = sum(
-            max(i2 - i1, j2 - j1)
-            for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, source, out.split("\n"), autojunk=False).get_opcodes()
-            if tag != "equal")
+            return indent, data
+        changed = sum(max(i2 - i1, j2 - j1) for tag, i1, i2, j1, j2 in _opcodes(source, out.split("\n"))
+                      if tag != "equal")
         if best is None or changed < best[0]:
             best = (changed, indent)
     assert best is not None
-    return best[1]
+    return best[1], None
+
+
+def _opcodes(a: list[str], b: list[str]) -> list[tuple[str, int, int, int, int]]:
+    """difflib's opcodes from `a` to `b`, computed on what lies between their common ends.
+
+    An edit touches a few lines of a long file: leaving the identical head and tail out of
+    the matcher keeps it fast on files of thousands of similar lines.
+    """
+    head = 0
+    while head < len(a) and head < len(b) and a[head] == b[head]:
+        head += 1
+    tail = 0
+    while tail < len(a) - head and tail < len(b) - head and a[-1 - tail] == b[-1 - tail]:
+        tail += 1
+    middle = difflib.SequenceMatcher(None, a[head:len(a) - tail], b[head:len(b) - tail], autojunk=False)
+    out: list[tuple[str, int, int, int, int]] = [("equal", 0, head, 0, head)] if head else []
+    for tag, i1, i2, j1, j2 in middle.get_opcodes():
+        out.append((tag, i1 + head, i2 + head, j1 + head, j2 + head))
+    if tail:
+        out.append(("equal", len(a) - tail, len(a), len(b) - tail, len(b)))
+    return out
 
 
 Segment = tuple[str, list[str]]  # ("old" | "new", lines with endings)
@@ -342,8 +394,7 @@ def _smallest_change(body: str, emitted: str, layout: Layout,
 
 def _keep_needed(old: list[str], new: list[str], key: Callable[[str], str], layout: Layout,
                  ok: Callable[[str], bool]) -> Optional[str]:
-    opcodes = difflib.SequenceMatcher(None, [key(x) for x in old], [key(x) for x in new],
-                                      autojunk=False).get_opcodes()
+    opcodes = _opcodes([key(x) for x in old], [key(x) for x in new])
     hunks = [i for i, op in enumerate(opcodes) if op[0] != "equal"]
     keep = {i: True for i in hunks}
 
@@ -369,7 +420,7 @@ def _keep_needed(old: list[str], new: list[str], key: Callable[[str], str], layo
         bulk = {i: opcodes[i][0] == "insert" for i in hunks}
         if ok(render(build(bulk))):
             keep = bulk
-    for i in hunks:
+    for i in hunks if len(hunks) > 1 else ():  # a single hunk is the edit itself
         if keep[i]:
             keep[i] = False
             if not ok(render(build(keep))):

@@ -15,7 +15,7 @@ import click
 
 from .. import edit, history
 from ..fields import MAX_SLUG, SLUG_RE, Bad, PartialDate, Slug, SourceRef, Text, Url
-from ..model import Priority, Programme
+from ..model import Programme
 from ..spec import SOURCE_KINDS
 from .common import DATE, Context, pass_context, today
 
@@ -148,20 +148,22 @@ def update(obj: Context, ref: tuple[str, str], status: Optional[str], note: Opti
     programme_id, priority_id = ref
     if status is None and not asker.interactive:
         raise asker.missing("status")
-    programme = _load(obj, programme_id)
-    edit.find_priority(programme, priority_id)
-    if status is None:
-        status = asker.ask("status", "Status", type=click.Choice([s.id for s in programme.statuses]))
-    edit.check_status(programme, status)
-    definition = programme.status(status)
-    if note is None or not note.strip():
-        if asker.interactive:
-            note = asker.ask("note", "Note (what the evidence shows)", type=Checked(Text(), "TEXT"))
-        elif note is None and not definition.needs_note:
-            raise asker.missing("note")
-        # A status that needs a note: the validator's own rule reports it (bad data, exit 1).
-    if definition.needs_source and not sources and asker.interactive:
-        sources = (asker.ask("sources", f"Source for {status!r} (id or URL)", type=SOURCE_REF),)
+    if asker.interactive or note is None:  # the vocabulary is needed to ask, or to judge a missing note
+        programme = _load(obj, programme_id)
+        edit.find_priority(programme, priority_id)
+        if status is None:
+            status = asker.ask("status", "Status", type=click.Choice([s.id for s in programme.statuses]))
+        edit.check_status(programme, status)
+        definition = programme.status(status)
+        if note is None or not note.strip():
+            if asker.interactive:
+                note = asker.ask("note", "Note (what the evidence shows)", type=Checked(Text(), "TEXT"))
+            elif not definition.needs_note:
+                raise asker.missing("note")
+            # A status that needs a note: the validator's own rule reports it (bad data, exit 1).
+        if definition.needs_source and not sources and asker.interactive:
+            sources = (asker.ask("sources", f"Source for {status!r} (id or URL)", type=SOURCE_REF),)
+    assert status is not None
     entry = edit.Entry(date=day or today(), status=status, note=note or "", sources=sources, by=by or "")
     outcome = edit.add_entry(obj.workspace, programme_id, priority_id, entry,
                              _options(allow_future, commit, by or ""))
@@ -182,12 +184,12 @@ def record(obj: Context, ref: tuple[str, str, str], value: Optional[int | float]
     """Append an observation (a dated value) to an indicator. Negative values: -- -3 or just -3."""
     asker = Asker(click.get_current_context(), yes)
     programme_id, priority_id, indicator_id = ref
-    if value is None and not asker.interactive:
-        raise asker.missing("value")
-    programme = _load(obj, programme_id)
-    priority = edit.find_priority(programme, priority_id)
-    indicator = edit.find_indicator(programme, priority, indicator_id)
     if value is None:
+        if not asker.interactive:
+            raise asker.missing("value")
+        programme = _load(obj, programme_id)
+        priority = edit.find_priority(programme, priority_id)
+        indicator = edit.find_indicator(programme, priority, indicator_id)
         value = asker.ask("value", f"Value ({indicator.unit})", type=NUMBER)
     observation = edit.Observation(date=day or today(), value=value, source=source or "", note=note or "")
     outcome = edit.add_observation(obj.workspace, programme_id, priority_id, indicator_id, observation,
@@ -208,12 +210,12 @@ def milestone(obj: Context, ref: tuple[str, str, str], done: Optional[dt.date], 
     """Mark a milestone as done on a date."""
     asker = Asker(click.get_current_context(), yes)
     programme_id, priority_id, milestone_id = ref
-    if done is None and not asker.interactive:
-        raise asker.missing("done")
-    programme = _load(obj, programme_id)
-    priority: Priority = edit.find_priority(programme, priority_id)
-    edit.find_milestone(programme, priority, milestone_id)
     if done is None:
+        if not asker.interactive:
+            raise asker.missing("done")
+        programme = _load(obj, programme_id)
+        priority = edit.find_priority(programme, priority_id)
+        edit.find_milestone(programme, priority, milestone_id)
         done = asker.ask("done", "Done on (YYYY-MM-DD)", type=DATE)
     outcome = edit.complete_milestone(obj.workspace, programme_id, priority_id, milestone_id, done,
                                       sources, _options(allow_future, commit))
@@ -245,8 +247,8 @@ def source_add(obj: Context, ref: tuple[str], source_id: Optional[str], title: O
     for name, value in (("source_id", source_id), ("title", title)):
         if value is None and not asker.interactive:
             raise asker.missing(name)
-    _load(obj, programme_id)
     if asker.interactive:
+        _load(obj, programme_id)
         source_id = source_id or asker.ask("source_id", "Id", type=Checked(Slug(), "ID"))
         title = title or asker.ask("title", "Title", type=Checked(Text(), "TEXT"))
         if url is None:
