@@ -186,6 +186,9 @@ def test_future_dates_need_allow_future(ws: Path) -> None:
         assert programme_file(ws).read_bytes() == before
         assert run(ws, *args, "--allow-future").exit_code == 0
     assert run(ws, "source", "add", "harbour", "--id", "this-month", "--title", "T", "--date", "2025-06").exit_code == 0
+    assert run(ws, "source", "add", "harbour", "--id", "today", "--title", "T", "--date", "2025-06-01").exit_code == 0
+    assert "  - id: today\n    title: T\n    date: 2025-06-01\n" in programme_file(ws).read_text()
+    assert load(ws).source("today").date == "2025-06-01"
     programme = load(ws)
     assert programme.source("future").date == "2025-07"
     assert programme.priority("quay").history[-1].date == dt.date(2025, 6, 2)

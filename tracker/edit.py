@@ -330,7 +330,9 @@ def add_source(ws: Workspace, programme_id: str, source: NewSource, options: Opt
             pairs: list[tuple[str, Any]] = [("id", b.text(source.id)), ("title", b.text(source.title.strip()))]
             for key in ("publisher", "date", "url", "kind"):
                 value = getattr(source, key).strip()
-                if value:
+                if key == "date" and len(value) == 10:
+                    pairs.append((key, b.date(dt.date.fromisoformat(value))))  # plain, like the others
+                elif value:
                     pairs.append((key, b.text(value)))
             items = data.get("sources")
             if isinstance(items, list) and items:
