@@ -268,7 +268,8 @@ def add_observation(ws: Workspace, programme_id: str, priority_id: str, indicato
                           spec.INDICATOR.field_names(), b)
 
         ref = f"{programme.id}/{priority.id}/{indicator.id}"
-        value = f"{observation.value:g}" if isinstance(observation.value, float) else str(observation.value)
+        value = (roundtrip.PlainFloat(observation.value).text() if isinstance(observation.value, float)
+                 else str(observation.value))
         author = options.author or "unknown"
         return Plan(edit, f"{ref}: {value} {indicator.unit} on {observation.date}",
                     f"{ref}: {value} {indicator.unit} on {observation.date}, by {author}"

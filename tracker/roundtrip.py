@@ -29,7 +29,7 @@ from ruamel.yaml.error import YAMLError as RuamelError
 from ruamel.yaml.scalarstring import LiteralScalarString, SingleQuotedScalarString
 
 from . import yamlsafe
-from .errors import InvalidData, Problem, TrackerError
+from .errors import InvalidData, TrackerError
 
 BOM = "\ufeff"
 #: (mapping, sequence, offset) indentations tried, the file's own style being the one that

@@ -3,6 +3,10 @@
 In a terminal, a required option left out is asked for (a status is offered from the
 programme's vocabulary). With --yes, or when standard input is not a terminal (scripts, CI),
 it is a usage error instead (exit 2).
+
+Today's date (the default --date, and the limit past which --allow-future is needed) comes
+from `today()` in cli/common.py, the one place the clock is read; tests fix it by replacing
+`tracker.cli.update.today`, and replace `stdin_is_terminal` to play a person at a terminal.
 """
 from __future__ import annotations
 
