@@ -213,3 +213,16 @@ def test_an_empty_edit_changes_nothing() -> None:
     text = (DATA / "commented.yaml").read_text()
     assert roundtrip.edit_text(text, lambda d, b: None, "x.yaml").text == text
     assert yamlsafe.parse(text, "x").data["id"] == "harbour"
+
+
+@pytest.mark.parametrize("empty", ["history: []", "history:", "history: ~", "history: []   # none yet"])
+def test_an_empty_history_becomes_a_block_list(tmp_path: Path, empty: str) -> None:
+    text = f"id: e\ntitle: E\npriorities:\n  - id: one\n    title: One\n    {empty}\n  - id: two\n    title: Two\n"
+    ws, path = _ws(tmp_path, text)
+    edit.add_entry(ws, "e", "one", edit.Entry(dt.date(2025, 1, 1), "in_progress", "Begun."), OPTIONS)
+    after = path.read_text()
+    assert after.startswith("id: e\ntitle: E\npriorities:\n  - id: one\n    title: One\n    history:")
+    assert after.endswith("\n      - date: 2025-01-01\n        status: in_progress\n        note: Begun.\n"
+                          "  - id: two\n    title: Two\n")
+    assert ("# none yet" in after) == ("# none yet" in empty)
+    assert ws.load_file(path).priority("one").current(TODAY).note == "Begun."
