@@ -226,3 +226,12 @@ def test_an_empty_history_becomes_a_block_list(tmp_path: Path, empty: str) -> No
                           "  - id: two\n    title: Two\n")
     assert ("# none yet" in after) == ("# none yet" in empty)
     assert ws.load_file(path).priority("one").current(TODAY).note == "Begun."
+
+
+def test_document_markers_and_a_closing_comment_are_kept(tmp_path: Path) -> None:
+    text = ("---\nid: e\ntitle: E\npriorities:\n- id: one\n  title: One\n  history:\n  - date: 2024-01-01\n"
+            "    status: in_progress   # x\n# trailing top comment\n...\n")
+    ws, path = _ws(tmp_path, text)
+    edit.add_entry(ws, "e", "one", edit.Entry(dt.date(2025, 1, 1), "stalled", "Paused."), OPTIONS)
+    assert path.read_text() == text.replace(
+        "# x\n", "# x\n  - date: 2025-01-01\n    status: stalled\n    note: Paused.\n")

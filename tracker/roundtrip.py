@@ -394,7 +394,12 @@ def _smallest_change(body: str, emitted: str, layout: Layout,
 
 def _keep_needed(old: list[str], new: list[str], key: Callable[[str], str], layout: Layout,
                  ok: Callable[[str], bool]) -> Optional[str]:
-    opcodes = _opcodes([key(x) for x in old], [key(x) for x in new])
+    opcodes: list[tuple[str, int, int, int, int]] = []
+    for tag, i1, i2, j1, j2 in _opcodes([key(x) for x in old], [key(x) for x in new]):
+        if tag == "replace":  # kept or dropped apart: new lines may be needed where old ones stay
+            opcodes += [("insert", i1, i1, j1, j2), ("delete", i1, i2, j2, j2)]
+        else:
+            opcodes.append((tag, i1, i2, j1, j2))
     hunks = [i for i, op in enumerate(opcodes) if op[0] != "equal"]
     keep = {i: True for i in hunks}
 
