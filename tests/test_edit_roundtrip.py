@@ -235,3 +235,19 @@ def test_document_markers_and_a_closing_comment_are_kept(tmp_path: Path) -> None
     edit.add_entry(ws, "e", "one", edit.Entry(dt.date(2025, 1, 1), "stalled", "Paused."), OPTIONS)
     assert path.read_text() == text.replace(
         "# x\n", "# x\n  - date: 2025-01-01\n    status: stalled\n    note: Paused.\n")
+
+
+@pytest.mark.parametrize("text", [
+    # An anchor ruamel.yaml would drop, and an alias.
+    "id: e\ntitle: E\nsources:\n- &src {id: s1, title: S}\npriorities:\n- id: one\n  title: &t One\n"
+    "  summary: *t\n  history:\n  - date: 2024-01-01\n    status: in_progress\n",
+    # Multi-line plain and double-quoted scalars, which ruamel.yaml would join into one line.
+    "id: e\ntitle: E\npriorities:\n  - id: one\n    title: \"A very\n      long title\"\n    history:\n"
+    "      - date: 2024-01-01\n        status: in_progress\n        note: plain multi\n          line note\n",
+])
+def test_what_ruamel_rewrites_next_to_the_edit_is_kept_as_written(tmp_path: Path, text: str) -> None:
+    ws, path = _ws(tmp_path, text)
+    edit.add_entry(ws, "e", "one", edit.Entry(dt.date(2025, 1, 1), "stalled", "Paused."), OPTIONS)
+    after = path.read_text()
+    indent = "  " if "\n  - date" in text else "      "
+    assert after == text + f"{indent}- date: 2025-01-01\n{indent}  status: stalled\n{indent}  note: Paused.\n"

@@ -392,25 +392,44 @@ def _smallest_change(body: str, emitted: str, layout: Layout,
     return None
 
 
+#: A changed region longer than this is only ever kept or reverted whole.
+_MAX_SPLIT_LINES = 30
+
+Choice = tuple[str, int]  # ("new" | "old" | "old+tail" | "head+old", k)
+NEW, OLD = ("new", 0), ("old", 0)
+
+
+def _choices(tag: str, old_lines: int, new_lines: int) -> list[Choice]:
+    """What to try for a changed region, most of the user's text first; NEW (keep it) is last.
+
+    A replaced region may hold ruamel.yaml's rewrite of the user's lines (a joined multi-line
+    scalar, a dropped anchor or document marker) next to lines the edit needs: keeping the
+    user's lines with only the tail (or head) of the new ones separates the two.
+    """
+    if tag != "replace" or new_lines > _MAX_SPLIT_LINES:
+        return [OLD, NEW]
+    return ([OLD] + [("old+tail", k) for k in range(1, new_lines)]
+            + [("head+old", k) for k in range(1, new_lines)]
+            + [("old+tail", 0), ("head+old", new_lines), NEW])
+
+
 def _keep_needed(old: list[str], new: list[str], key: Callable[[str], str], layout: Layout,
                  ok: Callable[[str], bool]) -> Optional[str]:
-    opcodes: list[tuple[str, int, int, int, int]] = []
-    for tag, i1, i2, j1, j2 in _opcodes([key(x) for x in old], [key(x) for x in new]):
-        if tag == "replace":  # kept or dropped apart: new lines may be needed where old ones stay
-            opcodes += [("insert", i1, i1, j1, j2), ("delete", i1, i2, j2, j2)]
-        else:
-            opcodes.append((tag, i1, i2, j1, j2))
+    opcodes = _opcodes([key(x) for x in old], [key(x) for x in new])
     hunks = [i for i, op in enumerate(opcodes) if op[0] != "equal"]
-    keep = {i: True for i in hunks}
+    chosen: dict[int, Choice] = {i: NEW for i in hunks}
 
-    def build(keep: dict[int, bool]) -> list[Segment]:
+    def build(chosen: dict[int, Choice]) -> list[Segment]:
         segments: list[Segment] = []
         for i, (tag, i1, i2, j1, j2) in enumerate(opcodes):
-            if tag == "equal" or not keep[i]:
-                if i2 > i1:
-                    segments.append(("old", old[i1:i2]))
-            elif j2 > j1:
-                segments.append(("new", new[j1:j2]))
+            how, k = chosen.get(i, OLD)  # an unchanged region is the old text
+            pieces: list[Segment] = {
+                "old": [("old", old[i1:i2])],
+                "new": [("new", new[j1:j2])],
+                "old+tail": [("old", old[i1:i2]), ("new", new[j1 + k:j2])],
+                "head+old": [("new", new[j1:j1 + k]), ("old", old[i1:i2])],
+            }[how]
+            segments.extend(piece for piece in pieces if piece[1])
         return segments
 
     def render(segments: list[Segment]) -> str:
@@ -419,18 +438,23 @@ def _keep_needed(old: list[str], new: list[str], key: Callable[[str], str], layo
             out = out[: -len(layout.newline)]
         return out
 
-    if not ok(render(build(keep))):
+    if not ok(render(build(chosen))):
         return None
     if len(hunks) > _MAX_SINGLE_TRIES:
-        bulk = {i: opcodes[i][0] == "insert" for i in hunks}
+        bulk = {i: NEW if opcodes[i][0] == "insert" else OLD for i in hunks}
         if ok(render(build(bulk))):
-            keep = bulk
-    for i in hunks if len(hunks) > 1 else ():  # a single hunk is the edit itself
-        if keep[i]:
-            keep[i] = False
-            if not ok(render(build(keep))):
-                keep[i] = True
-    segments = build(keep)
+            chosen = bulk
+    for i in hunks:
+        if chosen[i] != NEW or (len(hunks) == 1 and opcodes[i][0] == "insert"):
+            continue  # already reverted; or a lone insertion, which is the edit itself
+        tag, i1, i2, j1, j2 = opcodes[i]
+        for choice in _choices(tag, i2 - i1, j2 - j1)[:-1]:
+            chosen[i] = choice
+            if ok(render(build(chosen))):
+                break
+        else:
+            chosen[i] = NEW
+    segments = build(chosen)
     moved = _lift_insertions(segments)
     if moved != segments and ok(render(moved)):
         segments = moved
