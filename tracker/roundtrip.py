@@ -7,7 +7,8 @@ still re-emits the whole file, and may normalise what it does not model (indenta
 block scalars, spacing inside flow collections, line breaks in long plain scalars). So its
 output is compared line by line with the original, and every changed region (hunk) that
 the edit does not need is reverted to the user's own text: a hunk is kept only if dropping
-it changes what the file means. The result means exactly what the edit asked for, checked
+it changes what the file means, and a rewritten region next to the new lines keeps the
+user's lines with only the new ones added when that means the same. The result means exactly what the edit asked for, checked
 by parsing it with our own loader, and is otherwise the user's file byte for byte,
 including a byte-order mark and CRLF line endings.
 """
