@@ -22,7 +22,7 @@ def fixed_today(monkeypatch: pytest.MonkeyPatch) -> None:
 def _update(root: Path) -> None:
     """Evidence that arrived after the first edition: a status change, a figure, a milestone."""
     for args in (
-        ["update", "harbour/quay", "--status", "achieved", "--note", "Quay reopened to ships",
+        ["update", "harbour/quay", "--status", "achieved", "--note", "All berths back in service",
          "--source", "https://example.org/reopening", "--date", "2025-05-20", "--by", "Ana"],
         ["update", "harbour/park", "--status", "stalled", "--note", "Funding withdrawn", "--date", "2025-03-01"],
         ["record", "harbour/quay/berths", "10", "--date", "2025-05-20"],
@@ -77,8 +77,8 @@ def test_an_old_edition_regenerated_after_an_update_has_the_same_bytes(tmp_path:
     later = _html(tmp_path, AFTER)
     assert later != first
     text = later.decode()
-    assert "Achieved" in text and "Quay reopened to ships" in text and "Funding withdrawn" in text
+    assert "All berths back in service" in text and "Funding withdrawn" in text
     old = first.decode()
-    assert "Achieved" not in old and "Funding withdrawn" not in old
+    assert "All berths back in service" not in old and "Funding withdrawn" not in old
     # Regenerating the old edition once more, after the newer one exists, changes nothing either.
     assert _html(tmp_path, BEFORE) == first
