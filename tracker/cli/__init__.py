@@ -46,9 +46,9 @@ def cli(ctx: click.Context, root: str) -> None:
 
 
 def _register() -> None:
-    from . import distribute, init, report, schema, status, validate
+    from . import distribute, init, report, schema, status, update, validate
 
-    for module in (validate, status, report, schema, init, distribute):
+    for module in (validate, status, report, schema, init, distribute, update):
         for command in module.COMMANDS:
             cli.add_command(command)
 

@@ -1,0 +1,84 @@
+"""Reports and status as of a date: later entries, observations and milestones are ignored, so an
+old edition regenerated after an update has the same bytes as the first time."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from edit_helpers import TODAY, make_workspace, run
+from tracker.cli import update as update_cli
+
+BEFORE, AFTER = "2025-01-31", "2025-05-31"
+
+
+@pytest.fixture(autouse=True)
+def fixed_today(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(update_cli, "today", lambda: TODAY)
+    monkeypatch.setattr(update_cli, "stdin_is_terminal", lambda: False)
+
+
+def _update(root: Path) -> None:
+    """Evidence that arrived after the first edition: a status change, a figure, a milestone."""
+    for args in (
+        ["update", "harbour/quay", "--status", "achieved", "--note", "All berths back in service",
+         "--source", "https://example.org/reopening", "--date", "2025-05-20", "--by", "Ana"],
+        ["update", "harbour/park", "--status", "stalled", "--note", "Funding withdrawn", "--date", "2025-03-01"],
+        ["record", "harbour/quay/berths", "10", "--date", "2025-05-20"],
+        ["milestone", "harbour/quay/opening", "--done", "2025-05-20"],
+    ):
+        result = run(root, *args)
+        assert result.exit_code == 0, result.output
+
+
+def _html(root: Path, as_of: str) -> bytes:
+    result = run(root, "report", "harbour", "--as-of", as_of, "--format", "html")
+    assert result.exit_code == 0, result.output
+    return (root / "reports" / "harbour" / f"harbour-{as_of}.html").read_bytes()
+
+
+def _status(root: Path, as_of: str) -> dict:
+    result = run(root, "status", "--as-of", as_of, "--json")
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def test_status_as_of_ignores_later_entries(tmp_path: Path) -> None:
+    make_workspace(tmp_path)
+    first = _status(tmp_path, BEFORE)
+    _update(tmp_path)
+    assert _status(tmp_path, BEFORE) == first
+    rows = {row["priority"]: row for row in first["programmes"][0]["priorities"]}
+    assert (rows["quay"]["status"], rows["park"]["status"]) == ("in_progress", None)
+    assert rows["quay"]["next_milestone"] == "Quay reopened to ships"
+    rows = {row["priority"]: row for row in _status(tmp_path, AFTER)["programmes"][0]["priorities"]}
+    assert (rows["quay"]["status"], rows["quay"]["last_entry"]) == ("achieved", "2025-05-20")
+    assert rows["park"]["status"] == "stalled"
+    assert rows["quay"]["next_milestone"] is None  # the opening is done by then
+    # In between, the park's entry (2025-03-01) counts and the quay's (2025-05-20) does not.
+    rows = {row["priority"]: row for row in _status(tmp_path, "2025-04-01")["programmes"][0]["priorities"]}
+    assert (rows["quay"]["status"], rows["park"]["status"]) == ("in_progress", "stalled")
+
+
+def test_text_status_as_of_is_unchanged_by_a_later_update(tmp_path: Path) -> None:
+    make_workspace(tmp_path)
+    first = run(tmp_path, "status", "--as-of", BEFORE).stdout
+    _update(tmp_path)
+    assert run(tmp_path, "status", "--as-of", BEFORE).stdout == first
+    assert "Achieved" not in first and "Achieved" in run(tmp_path, "status", "--as-of", AFTER).stdout
+
+
+def test_an_old_edition_regenerated_after_an_update_has_the_same_bytes(tmp_path: Path) -> None:
+    make_workspace(tmp_path)
+    first = _html(tmp_path, BEFORE)
+    _update(tmp_path)
+    assert _html(tmp_path, BEFORE) == first
+    later = _html(tmp_path, AFTER)
+    assert later != first
+    text = later.decode()
+    assert "All berths back in service" in text and "Funding withdrawn" in text
+    old = first.decode()
+    assert "All berths back in service" not in old and "Funding withdrawn" not in old
+    # Regenerating the old edition once more, after the newer one exists, changes nothing either.
+    assert _html(tmp_path, BEFORE) == first
