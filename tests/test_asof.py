@@ -82,3 +82,42 @@ def test_an_old_edition_regenerated_after_an_update_has_the_same_bytes(tmp_path:
     assert "All berths back in service" not in old and "Funding withdrawn" not in old
     # Regenerating the old edition once more, after the newer one exists, changes nothing either.
     assert _html(tmp_path, BEFORE) == first
+
+
+def _git(root: Path, *args: str) -> str:
+    import subprocess
+
+    return subprocess.run(["git", "-C", str(root), *args], check=True, capture_output=True, text=True).stdout
+
+
+def test_an_old_pdf_edition_keeps_its_bytes_after_committed_updates(tmp_path: Path) -> None:
+    """The attached data and the cover's git revision are those of the as-of date, so a later
+    `update --commit` changes neither: the regenerated PDF is the same file."""
+    import hashlib
+
+    from pypdf import PdfReader
+
+    make_workspace(tmp_path)
+    _git(tmp_path, "init", "-q")
+    for key, value in (("user.name", "Desk"), ("user.email", "desk@example.org"), ("commit.gpgsign", "false")):
+        _git(tmp_path, "config", key, value)
+    _git(tmp_path, "add", "policies")
+    _git(tmp_path, "commit", "-qm", "start")
+    first_commit = _git(tmp_path, "rev-parse", "HEAD").strip()
+    pdf = tmp_path / "reports" / "harbour" / f"harbour-{BEFORE}.pdf"
+    assert run(tmp_path, "report", "harbour", "--as-of", BEFORE, "--format", "pdf").exit_code == 0
+    first = pdf.read_bytes()
+    result = run(tmp_path, "update", "harbour/park", "--status", "stalled", "--note", "Funding withdrawn",
+                 "--date", "2025-03-01", "--commit", "--by", "Ana")
+    assert result.exit_code == 0, result.output
+    assert _git(tmp_path, "rev-parse", "HEAD").strip() != first_commit
+    assert run(tmp_path, "report", "harbour", "--as-of", BEFORE, "--format", "pdf").exit_code == 0
+    assert hashlib.sha256(pdf.read_bytes()).hexdigest() == hashlib.sha256(first).hexdigest()
+    attached = PdfReader(pdf).attachments["harbour.yaml"][0].decode()
+    assert "Funding withdrawn" not in attached and f"as recorded on {BEFORE}" in attached
+    # The new edition carries the new entry and the new commit.
+    assert run(tmp_path, "report", "harbour", "--as-of", AFTER, "--format", "html").exit_code == 0
+    html = (tmp_path / "reports" / "harbour" / f"harbour-{AFTER}.html").read_text()
+    assert "Funding withdrawn" in html
+    assert _git(tmp_path, "rev-parse", "--short=12", "HEAD").strip() in html
+    assert first_commit[:12] not in html

@@ -179,8 +179,16 @@ def test_outline_has_every_section(edition) -> None:
 
 def test_programme_file_is_attached(edition) -> None:
     reader = edition["reader"]
-    data = (edition["root"] / "policies" / "demo.yaml").read_bytes()
-    assert dict(reader.attachments) == {"demo.yaml": [data]}
+    from tracker.report.snapshot import data_as_of
+    from tracker.workspace import Workspace
+    from tracker import yamlsafe
+
+    programme = Workspace.at(edition["root"]).programme("demo")
+    [data] = dict(reader.attachments)["demo.yaml"]
+    # The data as recorded on the as-of date: a valid programme file, later entries left out.
+    attached = yamlsafe.parse(data.decode("utf-8"), "demo.yaml").data
+    assert attached == yamlsafe.parse(__import__("yaml").safe_dump(data_as_of(programme, __import__('datetime').date.fromisoformat(AS_OF))), "x").data
+    assert data.decode().startswith("# ") and f"as recorded on {AS_OF}" in data.decode().splitlines()[0]
     catalog = reader.trailer["/Root"]
     spec = catalog["/Names"]["/EmbeddedFiles"]["/Names"][1].get_object()
     assert spec["/AFRelationship"] == "/Source"

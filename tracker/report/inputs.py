@@ -1,6 +1,6 @@
 """Everything outside the programme's records that goes into an edition's bytes, gathered once.
 
-An edition depends on: the programme file (its bytes are also attached to the PDF), the as-of
+An edition depends on: the programme data as of its date (attached to the PDF), the as-of
 date, the previous edition's date (or --since), the git revision of the programme file, the logo,
 the templates and the PDF variant. Incremental rendering can fingerprint this record.
 """
@@ -11,10 +11,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Optional
 
-from .. import editions
-from ..errors import display_path
+from .. import editions, yamlsafe
+from ..errors import InvalidData, display_path
 from ..model import Programme
-from . import assets, revision
+from ..validate import check_document
+from . import assets, revision, snapshot
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..workspace import Workspace
@@ -27,7 +28,7 @@ EDITION, OPTION = "edition", "option"
 class EditionInputs:
     root: Path
     data_file: str  # the programme file as a reader names it, e.g. policies/demo.yaml
-    data: bytes  # the programme file's bytes, attached to the PDF
+    data: bytes  # the programme data as recorded on the as-of date (snapshot.py), attached to the PDF
     since: Optional[dt.date]  # the date compared with; None for a first edition
     since_from: str  # "edition" (latest earlier report found) or "option" (--since)
     revision: Optional[revision.Revision]
@@ -42,13 +43,24 @@ def gather(ws: "Workspace", programme: Programme, as_of: dt.date, options: "Rend
     else:
         folder = (options.editions or ws.reports) / programme.id
         since, since_from = editions.previous_edition(folder, programme.id, as_of), EDITION
+    data_file = display_path(programme.path, ws.root)
+    data = snapshot.snapshot(programme, as_of, data_file)
+
+    def data_of(older: bytes) -> Optional[bytes]:
+        try:
+            doc = yamlsafe.parse(older.removeprefix(b"\xef\xbb\xbf").decode("utf-8"), data_file)
+        except (InvalidData, UnicodeDecodeError):
+            return None
+        version, problems = check_document(doc, programme.path)
+        return None if version is None or problems else snapshot.snapshot(version, as_of, data_file)
+
     return EditionInputs(
         root=ws.root,
-        data_file=display_path(programme.path, ws.root),
-        data=programme.path.read_bytes(),
+        data_file=data_file,
+        data=data,
         since=since,
         since_from=since_from,
-        revision=revision.of_file(ws.root, programme.path),
+        revision=revision.of_data(ws.root, programme.path, programme.path.read_bytes(), data, data_of),
         logo=assets.logo_data_url(ws.root, programme),
         template_dir=options.template_dir,
         pdf_variant=options.pdf_variant,

@@ -1,7 +1,11 @@
-"""The data's revision: the git commit that last changed a programme file, when there is one.
+"""The data's revision: the git commit an edition's data comes from, when there is one.
 
-This is an input of the report's bytes (it is printed on the cover). Without git, outside a git
-repository, or when git fails for any reason, there is simply no revision to print.
+An edition shows the programme as recorded on its as-of date. Its revision is the oldest commit
+of the programme file, among the latest ones, whose data as of that date is the data rendered:
+so committing a later entry (`tracker update --commit`) does not change the revision, nor the
+bytes, of an earlier edition regenerated afterwards. "Modified" means the data rendered is in
+no commit yet. This is an input of the report's bytes (it is printed on the cover). Without
+git, outside a git repository, or when git fails for any reason, there is no revision to print.
 """
 from __future__ import annotations
 
@@ -10,7 +14,7 @@ import os
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Optional
+from typing import Callable, Optional
 
 log = logging.getLogger(__name__)
 
@@ -26,32 +30,55 @@ class Revision:
         return self.commit[:12] if self.commit else ""
 
 
-def _git(root: Path, *args: str) -> Optional[str]:
+#: How many commits back the search for an edition's revision goes at most.
+MAX_COMMITS = 50
+
+
+def _git_bytes(root: Path, *args: str) -> Optional[bytes]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
     env["LC_ALL"] = "C"
     try:
-        done = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True,
+        done = subprocess.run(["git", "-C", str(root), *args], capture_output=True,
                               timeout=20, env=env, check=False)
     except (OSError, subprocess.SubprocessError) as error:
         log.debug("git unavailable: %s", error)
         return None
     if done.returncode != 0:
-        log.debug("git %s failed: %s", " ".join(args), done.stderr.strip())
+        log.debug("git %s failed: %s", " ".join(args), done.stderr.decode("utf-8", "replace").strip())
         return None
     return done.stdout
 
 
-def of_file(root: Path, path: Path) -> Optional[Revision]:
-    """The revision of `path` (inside `root`), or None when `root` is not in a git work tree."""
+def _git(root: Path, *args: str) -> Optional[str]:
+    out = _git_bytes(root, *args)
+    return None if out is None else out.decode("utf-8", "replace")
+
+
+def of_data(root: Path, path: Path, file_bytes: bytes, data: bytes,
+            data_of: Callable[[bytes], Optional[bytes]]) -> Optional[Revision]:
+    """The revision of the data an edition renders (see the module's docstring).
+
+    `file_bytes` is the programme file now, `data` what the edition renders from it, and
+    `data_of` computes the same from an older version of the file (None if it is not valid).
+    """
     try:
         relative = path.resolve().relative_to(root.resolve()).as_posix()
     except ValueError:
         return None
-    logged = _git(root, "log", "-1", "--format=%H %cs", "--", relative)  # fails outside a git work tree
+    logged = _git(root, "log", f"-n{MAX_COMMITS}", "--format=%H %cs", "--", relative)
     if logged is None:
         return None
-    status = _git(root, "status", "--porcelain", "--", relative)
-    if status is None:
-        return None
-    commit, _, date = logged.strip().partition(" ")
-    return Revision(commit or None, date or None, bool(status.strip()))
+    commits = [line.split(" ", 1) for line in logged.splitlines() if line.strip()]
+    if not commits:
+        return Revision(None, None, True)
+    found: Optional[list[str]] = None
+    matching: set[bytes] = {file_bytes}
+    for commit, date in commits:
+        blob = _git_bytes(root, "show", f"{commit}:{relative}")
+        if blob is None or (blob not in matching and data_of(blob) != data):
+            break
+        matching.add(blob)
+        found = [commit, date]
+    if found is None:
+        return Revision(commits[0][0], commits[0][1], True)
+    return Revision(found[0], found[1], False)
