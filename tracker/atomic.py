@@ -26,14 +26,15 @@ def write_bytes(path: Path, data: bytes) -> None:
         except FileNotFoundError:
             pass
         raise
-    _fsync_dir(path.parent)
+    fsync_dir(path.parent)
 
 
 def write_text(path: Path, text: str) -> None:
     write_bytes(path, text.encode("utf-8"))
 
 
-def _fsync_dir(folder: Path) -> None:
+def fsync_dir(folder: Path) -> None:
+    """Make a file's creation or renaming in `folder` durable (best effort where unsupported)."""
     try:
         fd = os.open(folder, os.O_RDONLY)
     except OSError:

@@ -17,6 +17,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Optional
 
+from ..atomic import fsync_dir
 from ..errors import TrackerError
 
 LOG_NAME = "deliveries.jsonl"
@@ -133,7 +134,7 @@ class Writer:
             raise
         self._fd = fd
         if created:
-            _fsync_dir(self.path.parent)
+            fsync_dir(self.path.parent)
         data = _read_all(fd)
         self._needs_newline = bool(data) and not data.endswith(b"\n")
         records, warnings = parse(data, self.shown)
@@ -170,16 +171,3 @@ def _read_all(fd: int) -> bytes:
             return b"".join(chunks)
         chunks.append(chunk)
         offset += len(chunk)
-
-
-def _fsync_dir(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
