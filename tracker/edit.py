@@ -145,23 +145,22 @@ def find_priority(programme: Programme, priority_id: str) -> Priority:
 
 
 def find_indicator(programme: Programme, priority: Priority, indicator_id: str) -> Indicator:
-    for indicator in priority.indicators:
-        if indicator.id == indicator_id:
-            return indicator
-    ids = [i.id for i in priority.indicators]
-    known = f" (it has: {', '.join(ids)})" if ids and not did_you_mean(indicator_id, ids) else ""
-    raise NotFound(f"unknown indicator {indicator_id!r} in priority {programme.id}/{priority.id}"
-                   f"{did_you_mean(indicator_id, ids)}{known}")
+    return _find_in(programme, priority, priority.indicators, "indicator", indicator_id)
 
 
 def find_milestone(programme: Programme, priority: Priority, milestone_id: str) -> Milestone:
-    for milestone in priority.milestones:
-        if milestone.id == milestone_id:
-            return milestone
-    ids = [m.id for m in priority.milestones]
-    known = f" (it has: {', '.join(ids)})" if ids and not did_you_mean(milestone_id, ids) else ""
-    raise NotFound(f"unknown milestone {milestone_id!r} in priority {programme.id}/{priority.id}"
-                   f"{did_you_mean(milestone_id, ids)}{known}")
+    return _find_in(programme, priority, priority.milestones, "milestone", milestone_id)
+
+
+def _find_in(programme: Programme, priority: Priority, records: Any, kind: str, wanted: str) -> Any:
+    """The record of a priority with id `wanted`, or NotFound with a hint (or the ids it has)."""
+    for record in records:
+        if record.id == wanted:
+            return record
+    ids = [r.id for r in records]
+    known = f" (it has: {', '.join(ids)})" if ids and not did_you_mean(wanted, ids) else ""
+    raise NotFound(f"unknown {kind} {wanted!r} in priority {programme.id}/{priority.id}"
+                   f"{did_you_mean(wanted, ids)}{known}")
 
 
 def check_status(programme: Programme, status: str) -> None:
