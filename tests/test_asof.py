@@ -121,3 +121,29 @@ def test_an_old_pdf_edition_keeps_its_bytes_after_committed_updates(tmp_path: Pa
     assert "Funding withdrawn" in html
     assert _git(tmp_path, "rev-parse", "--short=12", "HEAD").strip() in html
     assert first_commit[:12] not in html
+
+
+def test_the_fingerprint_of_an_edition_follows_the_file_and_its_git_state(tmp_path: Path) -> None:
+    """What incremental rendering records: the file's bytes and git state, read without parsing."""
+    import datetime as dt
+
+    from tracker.report import RenderOptions, inputs
+    from tracker.workspace import Workspace
+
+    make_workspace(tmp_path)
+    ws = Workspace.at(tmp_path)
+    programme = ws.programme("harbour")
+    day = dt.date.fromisoformat(BEFORE)
+    first = inputs.fingerprint(ws, programme, day, RenderOptions())
+    assert first.git is None and first.file == programme.path.read_bytes() and first.since is None
+    _git(tmp_path, "init", "-q")
+    for key, value in (("user.name", "Desk"), ("user.email", "desk@example.org"), ("commit.gpgsign", "false")):
+        _git(tmp_path, "config", key, value)
+    assert inputs.fingerprint(ws, programme, day, RenderOptions()).git is None  # a repository with no commit yet
+    _git(tmp_path, "add", "policies")
+    _git(tmp_path, "commit", "-qm", "start")
+    committed = inputs.fingerprint(ws, programme, day, RenderOptions()).git
+    assert committed == inputs.revision.Head(_git(tmp_path, "rev-parse", "HEAD").strip(), False)
+    _update(tmp_path)
+    changed = inputs.fingerprint(ws, programme, day, RenderOptions())
+    assert changed.git == inputs.revision.Head(committed.commit, True) and changed.file != first.file

@@ -37,12 +37,46 @@ class EditionInputs:
     pdf_variant: str
 
 
-def gather(ws: "Workspace", programme: Programme, as_of: dt.date, options: "RenderOptions") -> EditionInputs:
+@dataclass(frozen=True)
+class Fingerprint:
+    """What decides an edition's inputs, read without parsing the programme: while it stays the
+    same, `gather` returns the same `EditionInputs` (incremental rendering records this)."""
+
+    data_file: str
+    file: bytes  # the programme file's bytes
+    since: Optional[dt.date]
+    since_from: str
+    git: Optional[revision.Head]  # the file's latest commit and whether it has changes since
+    logo: Optional[str]  # data: URL
+    template_dir: Optional[Path]
+    pdf_variant: str
+
+
+def fingerprint(ws: "Workspace", programme: Programme, as_of: dt.date, options: "RenderOptions") -> Fingerprint:
+    """Needs only the programme's `id`, `path` and `logo`."""
+    since, since_from = _since(ws, programme, as_of, options)
+    return Fingerprint(
+        data_file=display_path(programme.path, ws.root),
+        file=programme.path.read_bytes(),
+        since=since,
+        since_from=since_from,
+        git=revision.head(ws.root, programme.path),
+        logo=assets.logo_data_url(ws.root, programme),
+        template_dir=options.template_dir,
+        pdf_variant=options.pdf_variant,
+    )
+
+
+def _since(ws: "Workspace", programme: Programme, as_of: dt.date,
+           options: "RenderOptions") -> tuple[Optional[dt.date], str]:
     if options.since is not None:
-        since, since_from = options.since, OPTION
-    else:
-        folder = (options.editions or ws.reports) / programme.id
-        since, since_from = editions.previous_edition(folder, programme.id, as_of), EDITION
+        return options.since, OPTION
+    folder = (options.editions or ws.reports) / programme.id
+    return editions.previous_edition(folder, programme.id, as_of), EDITION
+
+
+def gather(ws: "Workspace", programme: Programme, as_of: dt.date, options: "RenderOptions") -> EditionInputs:
+    since, since_from = _since(ws, programme, as_of, options)
     data_file = display_path(programme.path, ws.root)
     data = snapshot.snapshot(programme, as_of, data_file)
 

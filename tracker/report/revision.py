@@ -30,6 +30,14 @@ class Revision:
         return self.commit[:12] if self.commit else ""
 
 
+@dataclass(frozen=True)
+class Head:
+    """The latest commit touching a file (None if never committed), and whether it changed since."""
+
+    commit: Optional[str]
+    modified: bool
+
+
 #: How many commits back the search for an edition's revision goes at most.
 MAX_COMMITS = 50
 
@@ -82,3 +90,16 @@ def of_data(root: Path, path: Path, file_bytes: bytes, data: bytes,
     if found is None:
         return Revision(commits[0][0], commits[0][1], True)
     return Revision(found[0], found[1], False)
+
+
+def head(root: Path, path: Path) -> Optional[Head]:
+    """The file's latest commit and state, or None when `root` is not in a git work tree."""
+    try:
+        relative = path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return None
+    logged = _git(root, "log", "-1", "--format=%H", "--", relative)
+    status = _git(root, "status", "--porcelain", "--", relative) if logged is not None else None
+    if logged is None or status is None:
+        return None
+    return Head(logged.strip() or None, bool(status.strip()))
