@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Callable, Iterable
 
 from . import yamlsafe
 from .errors import InvalidData, NotFound, Problem, WorkspaceError, display_path
@@ -70,17 +71,20 @@ class Workspace:
         assert programme is not None
         return programme
 
-    def load_all(self) -> list[Programme]:
-        """Every programme, validated together: all problems of all files, or none."""
+    def load_all(self, map_: Callable[..., Iterable[Any]] = map) -> list[Programme]:
+        """Every programme, validated together: all problems of all files, or none.
+
+        `map_` applies the loader to every file: a process pool's `map` loads them in parallel.
+        """
         problems: list[Problem] = []
         programmes: list[Programme] = []
         seen: dict[str, Path] = {}
-        for path in self.programme_files():
-            try:
-                programme = self.load_file(path)
-            except InvalidData as bad:
-                problems.extend(bad.problems)
+        files = self.programme_files()
+        for path, loaded in zip(files, map_(self.load_or_problems, files)):
+            if not isinstance(loaded, Programme):
+                problems.extend(loaded)
                 continue
+            programme = loaded
             if programme.id in seen:
                 problems.append(Problem(self.display(path), *_id_position(path), "id",
                                         f"programme id {programme.id!r} is already used by "
@@ -91,6 +95,13 @@ class Workspace:
         if problems:
             raise InvalidData(problems)
         return programmes
+
+    def load_or_problems(self, path: Path) -> Programme | list[Problem]:
+        """`load_file`, with its problems returned rather than raised (they cross processes)."""
+        try:
+            return self.load_file(path)
+        except InvalidData as bad:
+            return bad.problems
 
     def programme(self, programme_id: str) -> Programme:
         for programme in self.load_all():

@@ -1,13 +1,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from pathlib import Path
-from typing import Optional
+from typing import Any, Optional
 
 import click
 
-from ..errors import NotFound
-from ..report import FORMATS, RenderOptions, write_reports
+from ..report import FORMATS, RenderOptions, publish
 from ..report.pdf import VARIANTS
 from .common import DATE, Context, pass_context, today
 
@@ -24,28 +24,59 @@ from .common import DATE, Context, pass_context, today
                    "(which stay reachable as default:NAME for extends and include).")
 @click.option("--pdf-variant", type=click.Choice(list(VARIANTS)), default=VARIANTS[0], show_default=True,
               help="pdf/a-3b: archival, with the programme file attached; pdf/ua-1: tagged and accessible.")
+@click.option("--jobs", "-j", type=click.IntRange(min=0), default=1, show_default=True, metavar="N",
+              help="Render N programmes at a time, each in its own process; 0: one per core.")
+@click.option("--force", is_flag=True,
+              help="Render every edition, even those whose inputs have not changed since they were written.")
 @pass_context
 def report(obj: Context, programme_ids: tuple[str, ...], as_of: Optional[dt.date], fmt: str,
-           out: Optional[Path], since: Optional[dt.date], template_dir: Optional[Path], pdf_variant: str) -> None:
-    """Render dated HTML and PDF reports: reports/<id>/<id>-<as-of>.html and .pdf."""
+           out: Optional[Path], since: Optional[dt.date], template_dir: Optional[Path], pdf_variant: str,
+           jobs: int, force: bool) -> None:
+    """Render dated HTML and PDF reports: reports/<id>/<id>-<as-of>.html and .pdf.
+
+    Prints each path written. An edition whose inputs (programme file, templates, options,
+    as-of date, tracker version...) have not changed since it was written is not rendered again.
+    """
     as_of = as_of or today()
     if since is not None and since >= as_of:
         raise click.BadParameter(f"{since.isoformat()} is not before the as-of date {as_of.isoformat()}",
                                  param_hint="'--since'")
     ws = obj.workspace
-    programmes = ws.load_all()
-    if programme_ids:
-        by_id = {p.id: p for p in programmes}
-        for pid in programme_ids:
-            if pid not in by_id:
-                raise NotFound(ws.unknown_programme(pid))
-        programmes = [by_id[pid] for pid in dict.fromkeys(programme_ids)]
     formats = FORMATS if fmt == "all" else (fmt,)
     folder = out or ws.reports
     options = RenderOptions(template_dir=template_dir.absolute() if template_dir else None,
                             pdf_variant=pdf_variant, since=since, editions=folder)
-    for path in write_reports(ws, programmes, as_of, formats, folder, options):
+    terminal = sys.stderr.isatty()
+    bar = _Bar() if terminal else None
+    try:
+        outcome = publish(ws, programme_ids, as_of, formats, folder, options, jobs=jobs, force=force, progress=bar)
+    finally:
+        if bar:
+            bar.close()
+    for path in outcome.written:
         click.echo(path)
+    if terminal:
+        for path in outcome.current:
+            click.echo(f"up to date, not rendered again (--force renders it): {path}", err=True)
+
+
+class _Bar:
+    """A progress bar on stderr, shown once there are several editions to render."""
+
+    def __init__(self) -> None:
+        self.bar: Any = None
+
+    def __call__(self, done: int, total: int) -> None:
+        if total < 2:
+            return
+        if self.bar is None:
+            self.bar = click.progressbar(length=total, label="Rendering", file=sys.stderr, show_pos=True)
+            self.bar.render_progress()
+        self.bar.update(done - self.bar.pos)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.render_finish()
 
 
 COMMANDS = [report]

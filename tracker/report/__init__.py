@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
 
-from .. import atomic
 from ..model import Programme
 from ..workspace import Workspace
 from . import context, html, inputs
@@ -47,14 +46,5 @@ def render_programme(ws: Workspace, programme: Programme, as_of: dt.date,
     return out
 
 
-def write_reports(ws: Workspace, programmes: list[Programme], as_of: dt.date,
-                  formats: tuple[str, ...], out: Path, options: RenderOptions = RenderOptions()) -> list[Path]:
-    """Render every edition first, then write them all; return the paths written."""
-    rendered = []
-    for programme in programmes:
-        files = render_programme(ws, programme, as_of, formats, options)
-        paths = edition_paths(out, programme.id, as_of)
-        rendered.extend((paths[fmt], files[fmt]) for fmt in FORMATS if fmt in files)
-    for path, data in rendered:
-        atomic.write_bytes(path, data)
-    return [path for path, _ in rendered]
+# Orchestration of many editions (parallel, incremental, all-or-nothing) lives in batch.py.
+from .batch import Outcome, publish, write_reports  # noqa: E402
