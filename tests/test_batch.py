@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from batch_support import AS_OF, make_workspace, run, tree
+from tests.batch_support import AS_OF, make_workspace, run, tree
 from tracker import report
 from tracker.errors import RenderError
 from tracker.report import batch
@@ -199,3 +199,10 @@ def test_no_progress_bar_when_stderr_is_not_a_terminal(tmp_path: Path) -> None:
     result = run(make_workspace(tmp_path / "ws"), "--format", "html", "--jobs", "2")
     assert result.exit_code == 0
     assert result.stderr == ""
+
+
+def test_output_folders_outside_the_workspace_get_identical_files(serial: Path, tmp_path: Path) -> None:
+    one, two = tmp_path / "one", tmp_path / "two"
+    assert run(serial, "--format", "html", "--out", str(one), "--jobs", "1").exit_code == 0
+    assert run(serial, "--format", "html", "--out", str(two), "--jobs", "2").exit_code == 0
+    assert tree(one) == tree(two) and len(tree(one)) == 6  # manifests included

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from batch_support import AS_OF, make_workspace, programme_text, run, stamps
+from tests.batch_support import AS_OF, make_workspace, programme_text, run, stamps
 from tracker import report
-from tracker.report import RenderOptions, batch, inputs
+from tracker.report import RenderOptions, batch, manifest as inputs
 from tracker.workspace import Workspace
 
 
@@ -217,31 +217,27 @@ def test_a_referenced_logo_is_an_input(tmp_path: Path) -> None:
 
 
 @pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
-def test_the_data_revision_of_policies_is_an_input(tmp_path: Path) -> None:
+def test_the_git_revision_of_the_programme_file_is_an_input(tmp_path: Path) -> None:
     ws, programmes = html_workspace(tmp_path)
+    programme_file = ws.root / "policies" / "alpha.yaml"
+    original = programme_file.read_text()
 
     def git(*args: str) -> None:
         subprocess.run(["git", "-C", str(ws.root), "-c", "user.name=t", "-c", "user.email=t@t.invalid", *args],
                        check=True, capture_output=True)
 
     git("init", "-q")
+    assert render(ws, programmes).written  # first edition: the file is not committed yet
     git("add", "policies")
     git("commit", "-q", "-m", "first")
-    first = inputs.data_revision(ws.root)
-    assert first and len(first) == 40
-    assert render(ws, programmes).written
+    assert render(ws, programmes).written  # same bytes, but now a committed revision on the cover
     assert render(ws, programmes).written == []
-    (ws.root / "notes.txt").write_text("not in policies/")
+    (ws.root / "notes.txt").write_text("not a programme")
     git("add", "notes.txt")
     git("commit", "-q", "-m", "elsewhere")
-    assert inputs.data_revision(ws.root) == first  # a commit outside policies/ changes nothing
-    assert render(ws, programmes).written == []
-    (ws.root / "policies" / "README.txt").write_text("about the programmes")
-    git("add", "policies")
-    git("commit", "-q", "-m", "policies again")
-    assert inputs.data_revision(ws.root) != first
-    assert render(ws, programmes).written
-
-
-def test_outside_git_the_data_revision_is_none(tmp_path: Path) -> None:
-    assert inputs.data_revision(tmp_path) is None
+    assert render(ws, programmes).written == []  # a commit that does not touch the file changes nothing
+    programme_file.write_text(original.replace("Tender published.", "Tender out."))
+    git("commit", "-q", "-am", "edit")
+    programme_file.write_text(original)
+    git("commit", "-q", "-am", "revert")
+    assert render(ws, programmes).written  # the same bytes as before, at another revision

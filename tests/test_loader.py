@@ -71,7 +71,8 @@ def test_recursive_alias(workspace) -> None:
 
 def test_too_large(workspace) -> None:
     big = MINIMAL + "# " + "x" * yamlsafe.MAX_BYTES + "\n"
-    check_bad(workspace, big, "policies/bad.yaml:1:1: (file): file is larger than the 2 MiB limit for a programme")
+    check_bad(workspace, big, "policies/bad.yaml:1:1: (file): file is larger than the "
+              f"{yamlsafe.MAX_BYTES // (1024 * 1024)} MiB limit for a programme")
 
 
 def test_byte_order_mark_is_fine(workspace) -> None:

@@ -118,50 +118,6 @@ def load(path: Path, display: str) -> Document:
 
 def parse(text: str, display: str) -> Document:
     """Parse YAML text (already decoded) into a `Document`."""
-    if _FAST_LOADER is not None:
-        doc = _parse_fast(text, display)
-        if doc is not None:
-            return doc
-    return _parse_reference(text, display)
-
-
-def _fast_loader() -> Any:
-    """libyaml's loader, when it is present and bounds nesting (libyaml 0.2.5 and later do)."""
-    loader = getattr(yaml, "CSafeLoader", None)
-    if loader is None:
-        return None
-    try:
-        yaml.compose("[" * 2000 + "]" * 2000, Loader=loader)
-    except yaml.YAMLError:
-        return loader  # refused: its composer cannot recurse without bound
-    return None
-
-
-_FAST_LOADER = _fast_loader()
-
-
-def _parse_fast(text: str, display: str) -> Document | None:
-    """The same `Document` as `_parse_reference`, built with libyaml's C parser (5x faster).
-
-    Only valid files take this path: on any problem it returns None and the reference parser
-    reads the file again, so every message, line and column stays exactly as that one reports.
-    """
-    loader = _FAST_LOADER(text)
-    try:
-        node = loader.get_single_node()
-        if node is None:
-            return None
-        doc = Document(data=None, display=display)
-        doc.data = _convert(node, (), doc, loader, [0], 0)
-        return doc
-    except (yaml.YAMLError, _Stop, RecursionError):
-        return None
-    finally:
-        loader.dispose()
-
-
-def _parse_reference(text: str, display: str) -> Document:
-    """PyYAML's pure-Python parser, with a depth check in its composer."""
 
     def fail(line: int, column: int, message: str, fld: str = "(file)") -> InvalidData:
         return InvalidData([Problem(display, line, column, fld, message)])

@@ -7,7 +7,7 @@ from, and every output it records still has the bytes it recorded. The inputs ar
 - everything `inputs.gather` collects for the edition: the programme file's bytes, the previous
   edition compared with (or --since), the git revision of the programme file, the logo, the
   template folder and PDF variant (any field added there later is recorded too);
-- the files in --template-dir (their names and bytes) and every render option;
+- the files in --template-dir (their names and bytes) and the render options;
 - the as-of date and the formats asked for;
 - tracker's version and a fingerprint of its own package files (code, default templates and
   stylesheet), and the versions of the libraries that shape the bytes.
@@ -97,11 +97,15 @@ class Shared:
     @classmethod
     def compute(cls, ws: Workspace, as_of: dt.date, formats: tuple[str, ...], options: Any) -> "Shared":
         template_dir = getattr(options, "template_dir", None)
+        recorded = _plain(dataclasses.asdict(options), ws.root)
+        # Where earlier editions are looked for matters only through the one found, which
+        # `gather` records (since); the folder's own name would make manifests differ by --out.
+        recorded.pop("editions", None)
         return cls(
             as_of=as_of,
             formats=tuple(formats),
             options=options,
-            recorded_options=_plain(dataclasses.asdict(options), ws.root),
+            recorded_options=recorded,
             templates=sha256_tree(Path(template_dir).resolve()) if template_dir else None,
         )
 
