@@ -30,7 +30,9 @@ from ..workspace import Workspace
 from . import inputs
 
 MANIFEST_VERSION = 1
-LIBRARIES = ("weasyprint", "pydyf", "tinycss2", "cssselect2", "tinyhtml5", "fonttools", "jinja2", "markupsafe")
+# distribution name -> module name
+LIBRARIES = {"weasyprint": "weasyprint", "pydyf": "pydyf", "tinycss2": "tinycss2", "cssselect2": "cssselect2",
+             "tinyhtml5": "tinyhtml5", "fonttools": "fontTools", "jinja2": "jinja2", "markupsafe": "markupsafe"}
 PACKAGE = Path(__file__).resolve().parent.parent
 LONG = 200  # text longer than this is recorded by its hash (a logo's data: URL)
 
@@ -72,16 +74,43 @@ def code_fingerprint() -> str:
 
 @lru_cache(maxsize=1)
 def library_versions() -> dict[str, str]:
-    """Installed versions, read from the package metadata (nothing is imported)."""
+    """Installed versions of the libraries that shape the bytes; nothing is imported.
+
+    Read from the `NAME-VERSION.dist-info` folder beside each package (a directory listing),
+    falling back on importlib.metadata, which costs more to import than a report takes to
+    check (about 10 ms).
+    """
+    versions = {}
+    for dist, module in LIBRARIES.items():
+        versions[dist] = _dist_info_version(dist, module) or _metadata_version(dist)
+    return versions
+
+
+def _dist_info_version(dist: str, module: str) -> Optional[str]:
+    import importlib.util
+
+    try:
+        spec = importlib.util.find_spec(module)
+    except (ImportError, ValueError):
+        return None
+    if spec is None or not spec.origin:
+        return None
+    site = Path(spec.origin).resolve().parent.parent
+    prefix = dist.lower().replace("-", "_") + "-"
+    try:
+        found = [p.name for p in site.iterdir() if p.name.lower().startswith(prefix) and p.name.endswith(".dist-info")]
+    except OSError:
+        return None
+    return found[0][len(prefix):-len(".dist-info")] if len(found) == 1 else None
+
+
+def _metadata_version(dist: str) -> str:
     from importlib import metadata
 
-    versions = {}
-    for name in LIBRARIES:
-        try:
-            versions[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            versions[name] = "absent"
-    return versions
+    try:
+        return metadata.version(dist)
+    except metadata.PackageNotFoundError:
+        return "absent"
 
 
 @dataclasses.dataclass(frozen=True)

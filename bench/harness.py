@@ -1,0 +1,118 @@
+"""Run one `tracker` command in this process with timers around its stages; write them as JSON.
+
+    python bench/harness.py RESULT.json -- --root WS report --as-of 2025-06-30 --force
+
+A bench-only hook: the library carries no timing code. The stages are found by wrapping
+functions from outside (module attributes looked up at call time), so the breakdown still
+works when the report's internals change, as long as these names exist:
+
+- parse:    tracker.yamlsafe.load          (read and parse each YAML file)
+- validate: tracker.workspace.check_document
+- render:   tracker.report.render_programme (context, templates and PDF of one edition)
+- pdf:      weasyprint.HTML construction and HTML.write_pdf, inside render
+- template: render minus pdf (building the report context and running Jinja)
+
+The resident memory of the process is sampled after each edition. Only `--jobs 1` runs make
+sense here: worker processes are not instrumented.
+"""
+from __future__ import annotations
+
+import json
+import resource
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+from typing import Any, Callable
+
+STARTED = time.perf_counter()
+totals: dict[str, float] = defaultdict(float)
+counts: dict[str, int] = defaultdict(int)
+rss_after_each: list[float] = []
+
+
+def rss_mib() -> float:
+    """Resident memory of this process now (Linux), in MiB."""
+    try:
+        pages = int(Path("/proc/self/statm").read_text().split()[1])
+    except (OSError, IndexError, ValueError):
+        return float("nan")
+    import os
+
+    return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def timed(stage: str, function: Callable[..., Any], after: Callable[[], None] | None = None) -> Callable[..., Any]:
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        start = time.perf_counter()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            totals[stage] += time.perf_counter() - start
+            counts[stage] += 1
+            if after:
+                after()
+
+    return wrapper
+
+
+def instrument(pdf: bool) -> list[str]:
+    """Wrap the stages; return the names of those that could not be found."""
+    missing = []
+    import tracker.report
+    import tracker.workspace
+    import tracker.yamlsafe
+
+    for module, name, stage in ((tracker.yamlsafe, "load", "parse"),
+                                (tracker.workspace, "check_document", "validate")):
+        if hasattr(module, name):
+            setattr(module, name, timed(stage, getattr(module, name)))
+        else:
+            missing.append(f"{module.__name__}.{name}")
+    if hasattr(tracker.report, "render_programme"):
+        tracker.report.render_programme = timed(
+            "render", tracker.report.render_programme, lambda: rss_after_each.append(rss_mib()))
+    else:
+        missing.append("tracker.report.render_programme")
+    if pdf:
+        start = time.perf_counter()
+        import weasyprint
+
+        totals["pdf import"] += time.perf_counter() - start
+        weasyprint.HTML.__init__ = timed("pdf", weasyprint.HTML.__init__)
+        weasyprint.HTML.write_pdf = timed("pdf", weasyprint.HTML.write_pdf)
+    return missing
+
+
+def main() -> int:
+    result = Path(sys.argv[1])
+    args = sys.argv[sys.argv.index("--") + 1:]
+    fmt = args[args.index("--format") + 1] if "--format" in args else "all"
+    missing = instrument(pdf=fmt in ("pdf", "all"))
+    from tracker.cli import cli
+
+    start = time.perf_counter()
+    code = 0
+    try:
+        cli.main(args=args, prog_name="tracker", standalone_mode=True)
+    except SystemExit as done:
+        code = int(done.code or 0)
+    end = time.perf_counter()
+    stages = dict(totals)
+    stages["template"] = stages.get("render", 0.0) - stages.get("pdf", 0.0)
+    result.write_text(json.dumps({
+        "exit": code,
+        "total": end - STARTED,
+        "command": end - start,
+        "startup": start - STARTED,
+        "stages": stages,
+        "counts": dict(counts),
+        "rss_after_each_mib": rss_after_each,
+        "max_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "missing": missing,
+    }, indent=1))
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())
