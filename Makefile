@@ -3,13 +3,20 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: report test system-deps system-deps-test clean
+.PHONY: report test bench bench-quick system-deps system-deps-test clean
 
 report: $(VENV)/.installed
 	$(BIN)/tracker report
 
 test: $(VENV)/.installed-test node_modules/.installed
 	$(BIN)/python -m pytest -q
+
+# Benchmarks (bench/README.md): ratios measured side by side, a few minutes; bench-quick ~1 minute.
+bench: $(VENV)/.installed-bench
+	$(BIN)/python bench/run.py
+
+bench-quick: $(VENV)/.installed-bench
+	$(BIN)/python bench/run.py --quick
 
 system-deps:
 	bash scripts/system-deps.sh runtime
@@ -27,6 +34,10 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python system-deps
 
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python system-deps-test
 	$(BIN)/python -m pip install -q -e '.[test]'
+	touch $@ $(VENV)/.installed
+
+$(VENV)/.installed-bench: pyproject.toml | $(BIN)/python system-deps
+	$(BIN)/python -m pip install -q -e '.[bench]'
 	touch $@ $(VENV)/.installed
 
 # axe-core and playwright-core for the accessibility test; Chromium is Debian's, never downloaded.

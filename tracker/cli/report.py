@@ -34,8 +34,10 @@ def report(obj: Context, programme_ids: tuple[str, ...], as_of: Optional[dt.date
            jobs: int, force: bool) -> None:
     """Render dated HTML and PDF reports: reports/<id>/<id>-<as-of>.html and .pdf.
 
-    Prints each path written. An edition whose inputs (programme file, templates, options,
-    as-of date, tracker version...) have not changed since it was written is not rendered again.
+    Prints the path of each edition file, in programme order. An edition whose inputs
+    (programme file, templates, options, as-of date, tracker version...) have not changed since
+    it was written is not rendered again: its path is printed all the same, and on a terminal
+    stderr says it was up to date. --force renders every edition.
     """
     as_of = as_of or today()
     if since is not None and since >= as_of:
@@ -53,11 +55,12 @@ def report(obj: Context, programme_ids: tuple[str, ...], as_of: Optional[dt.date
     finally:
         if bar:
             bar.close()
-    for path in outcome.written:
+    for path in outcome.paths:
         click.echo(path)
-    if terminal:
-        for path in outcome.current:
-            click.echo(f"up to date, not rendered again (--force renders it): {path}", err=True)
+    if terminal and outcome.current:
+        count = len(outcome.current)
+        click.echo(f"{count} file{'s' if count > 1 else ''} up to date, not rendered again "
+                   "(--force renders them)", err=True)
 
 
 class _Bar:

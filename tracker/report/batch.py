@@ -44,6 +44,7 @@ class Outcome:
 
     written: list[Path] = field(default_factory=list)
     current: list[Path] = field(default_factory=list)
+    paths: list[Path] = field(default_factory=list)  # every edition file of the run, in programme order
 
 
 @dataclass(frozen=True)
@@ -144,6 +145,7 @@ def _render_editions(ws: Workspace, programmes: list[Programme], as_of: dt.date,
         paths = {fmt: path for fmt, path in edition_paths(out, programme.id, as_of).items() if fmt in formats}
         recorded = manifest.edition_record(ws, programme, shared)
         previous = manifest.read_manifest(manifest.manifest_path(out, programme.id, as_of))
+        outcome.paths.extend(paths.values())
         if not force and manifest.is_current(previous, recorded, paths):
             log.info("%s: up to date", programme.id)
             outcome.current.extend(paths.values())
@@ -403,4 +405,5 @@ def _shortcut(ws: Workspace, programme_ids: tuple[str, ...], as_of: dt.date, for
         if not manifest.is_current(recorded, manifest.edition_record(ws, stand_in, shared), paths):
             return None
         outcome.current.extend(paths.values())
+        outcome.paths.extend(paths.values())
     return outcome
