@@ -198,15 +198,16 @@ def main() -> int:
     parser.add_argument("--issue", action="store_true",
                         help="the sizes issue 6 names: 40,100,400 priorities and 100 programmes "
                              "(about an hour and 15 GiB of memory with the full report)")
-    parser.add_argument("--runs", type=int, help="runs of the default-programme and portfolio commands (default 3, quick 1)")
+    parser.add_argument("--runs", type=int, help="runs of the default-programme commands (default 3, quick 1); "
+                                                 "the portfolio's run at most twice")
     parser.add_argument("--sizes", help="priorities of the scale programmes (default 10,40; quick 4,10)")
-    parser.add_argument("--portfolio", type=int, help="programmes in the portfolio (default 12; quick 4)")
+    parser.add_argument("--portfolio", type=int, help="programmes in the portfolio (default 8; quick 4)")
     parser.add_argument("--jobs", type=int, default=0, help="N of --jobs N (default: the cores available)")
     parser.add_argument("--json", type=Path, help="also write the results here")
     args = parser.parse_args()
     runs = args.runs or (1 if args.quick or args.issue else 3)
     sizes = [int(s) for s in (args.sizes or ("4,10" if args.quick else "40,100,400" if args.issue else "10,40")).split(",")]
-    count = args.portfolio or (4 if args.quick else 100 if args.issue else 12)
+    count = args.portfolio or (4 if args.quick else 100 if args.issue else 8)
     jobs = args.jobs or len(os.sched_getaffinity(0))
     load_before = os.getloadavg()
     started = time.perf_counter()
@@ -214,7 +215,7 @@ def main() -> int:
         work = Path(tmp)
         one = default_programme(work, runs)
         rows = scale(work, sizes)
-        many = portfolio(work, count, runs, jobs)
+        many = portfolio(work, count, min(runs, 2), jobs)  # the longest commands: two runs at most
     elapsed = time.perf_counter() - started
     print(render(one, rows, many, runs, jobs, load_before, os.getloadavg(), elapsed))
     if args.json:
@@ -236,7 +237,8 @@ def render(one: dict[str, Any], rows: list[dict[str, Any]], many: dict[str, Any]
     settle = rss[min(len(rss) - 1, 1)] if rss else float("nan")
     growth = (rss[-1] - settle) if rss else float("nan")
     lines = [
-        f"tracker bench: {runs} run(s) of each command, medians; {os.cpu_count()} cores; "
+        f"tracker bench: medians of {runs} run(s) of the default-programme commands and {min(runs, 2)} of the "
+        f"portfolio's, one of each scale; {os.cpu_count()} cores; "
         f"load average {load_before[0]:.2f} before, {load_after[0]:.2f} after; {elapsed:.0f} s in all",
         "",
         "## 1-2. Default programme",
