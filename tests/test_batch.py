@@ -203,3 +203,16 @@ def test_output_folders_outside_the_workspace_get_identical_files(serial: Path, 
     assert run(serial, "--format", "html", "--out", str(one), "--jobs", "1").exit_code == 0
     assert run(serial, "--format", "html", "--out", str(two), "--jobs", "2").exit_code == 0
     assert tree(one) == tree(two) and len(tree(one)) == 6  # manifests included
+
+
+def test_without_worker_processes_the_work_is_done_here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import concurrent.futures
+
+    def unavailable(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise OSError(38, "Function not implemented")  # what a missing /dev/shm gives
+
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", unavailable)
+    root = make_workspace(tmp_path / "ws")
+    result = run(root, "--jobs", "2", "--format", "html")
+    assert result.exit_code == 0, result.output
+    assert len(result.stdout.splitlines()) == 3

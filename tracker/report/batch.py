@@ -204,8 +204,12 @@ class Runner:
             import multiprocessing
             from concurrent.futures import ProcessPoolExecutor
 
-            self.pool = ProcessPoolExecutor(max_workers=min(self.jobs, work),
-                                            mp_context=multiprocessing.get_context("spawn"))
+            try:
+                self.pool = ProcessPoolExecutor(max_workers=min(self.jobs, work),
+                                                mp_context=multiprocessing.get_context("spawn"))
+            except (OSError, NotImplementedError, ImportError) as error:  # no semaphores (no /dev/shm)
+                log.warning("cannot start worker processes (%s); rendering in this process", error)
+                self.jobs = 1
         return self.pool
 
     def map(self, function: Callable[[Any], Any], items: Iterable[Any]) -> list[Any]:
