@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import os
 from pathlib import Path
 
 from click.testing import CliRunner, Result
@@ -77,9 +76,3 @@ def stamps(folder: Path) -> dict[str, tuple[int, int, str]]:
             st = path.stat()
             out[path.relative_to(folder).as_posix()] = (st.st_ino, st.st_mtime_ns, hashlib.sha256(path.read_bytes()).hexdigest())
     return out
-
-
-def touch_later(path: Path) -> None:
-    """Move a file's modification time forward, so a rewrite in the same tick is still seen."""
-    st = path.stat()
-    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 10_000_000))

@@ -13,7 +13,7 @@ import pytest
 from tests.batch_support import AS_OF, make_workspace, run, tree
 from tracker import report
 from tracker.errors import RenderError
-from tracker.report import batch
+from tracker.report import workers
 
 FAULTS = '''
 import os
@@ -67,8 +67,8 @@ def test_paths_are_printed_in_programme_order_whatever_finishes_first(serial: Pa
 
 
 def test_jobs_zero_means_one_process_per_core() -> None:
-    assert batch.Runner(0).jobs == batch.cpu_count() >= 1
-    assert batch.Runner(3).jobs == 3
+    assert workers.Runner(0).jobs == workers.cpu_count() >= 1
+    assert workers.Runner(3).jobs == 3
 
 
 @pytest.mark.parametrize("value", ["-1", "two", ""])

@@ -47,4 +47,4 @@ def render_programme(ws: Workspace, programme: Programme, as_of: dt.date,
 
 
 # Orchestration of many editions (parallel, incremental, all-or-nothing) lives in batch.py.
-from .batch import Outcome, publish, write_reports  # noqa: E402
+from .batch import Outcome, publish, write_reports  # noqa: E402,F401 - the package's API
