@@ -4,9 +4,10 @@ An edition `reports/<id>/<id>-<as-of>.<format>` is current when the manifest bes
 `reports/<id>/.<id>-<as-of>.inputs.json`, records exactly the inputs this run would render it
 from, and every output it records still has the bytes it recorded. The inputs are:
 
-- everything `inputs.gather` collects for the edition: the programme file's bytes, the previous
-  edition compared with (or --since), the git revision of the programme file, the logo, the
-  template folder and PDF variant (any field added there later is recorded too);
+- the edition's `inputs.fingerprint`, which decides what `inputs.gather` collects: the programme
+  file's bytes, the previous edition compared with (or --since), the file's latest git commit
+  and whether it has changes since, the logo, the template folder and PDF variant (any field
+  added there later is recorded too);
 - the files in --template-dir (their names and bytes) and the render options;
 - the as-of date and the formats asked for;
 - tracker's version and a fingerprint of its own package files (code, default templates and
@@ -128,7 +129,7 @@ class Shared:
         template_dir = getattr(options, "template_dir", None)
         recorded = _plain(dataclasses.asdict(options), ws.root)
         # Where earlier editions are looked for matters only through the one found, which
-        # `gather` records (since); the folder's own name would make manifests differ by --out.
+        # `inputs.fingerprint` records (since); the folder's own name would make manifests differ by --out.
         recorded.pop("editions", None)
         return cls(
             as_of=as_of,
@@ -163,18 +164,20 @@ def _plain(value: Any, root: Path) -> Any:
 def edition_record(ws: Workspace, programme: Any, shared: Shared) -> dict[str, Any]:
     """Every input of one edition, as a JSON-ready mapping (hashes for file contents).
 
-    `programme` needs only `id`, `path` and `logo` when `inputs.gather` reads no more of it.
+    Built on `inputs.fingerprint`, which reads only the programme's `id`, `path` and `logo`
+    (so a run with nothing to do needs no parsing) and stays the same while `inputs.gather`
+    would return the same inputs.
     """
-    gathered = inputs.gather(ws, programme, shared.as_of, shared.options)
-    record = _plain(gathered, ws.root)
+    found = inputs.fingerprint(ws, programme, shared.as_of, shared.options)
+    record = _plain(found, ws.root)
     record.pop("root", None)  # where the workspace lives does not change the bytes
     return {
         "tracker": __version__,
         "code": code_fingerprint(),
         "libraries": library_versions(),
         "programme": {"id": programme.id, "file": ws.display(programme.path),
-                      "sha256": sha256_bytes(gathered.data), "logo": programme.logo},
-        "gathered": record,
+                      "sha256": sha256_bytes(found.file), "logo": programme.logo},
+        "fingerprint": record,
         "templates": shared.templates,
         "options": shared.recorded_options,
         "as_of": shared.as_of.isoformat(),
