@@ -216,3 +216,24 @@ def test_without_worker_processes_the_work_is_done_here(tmp_path: Path, monkeypa
     result = run(root, "--jobs", "2", "--format", "html")
     assert result.exit_code == 0, result.output
     assert len(result.stdout.splitlines()) == 3
+
+
+def test_workers_are_replaced_by_fresh_ones_after_their_share_of_editions(tmp_path: Path) -> None:
+    from tracker.report import RenderOptions
+    from tracker.workspace import Workspace
+
+    ws = Workspace.at(make_workspace(tmp_path / "ws", ("a", "b", "c", "d", "e")))
+    out = tmp_path / "out"
+    out.mkdir()
+    jobs = [workers.Job(i, ws, p, AS_OF, ("html",), RenderOptions(), {"html": out / f"{p.id}.html"})
+            for i, p in enumerate(ws.load_all())]
+    staged: dict[int, workers.Staged] = {}
+    done: list[int] = []
+    with workers.Runner(2, editions_per_worker=1) as runner:
+        runner.render(jobs, staged, lambda n, total: done.append(n))
+    pids = [staged[i].pid for i in range(5)]
+    rounds = [set(pids[0:2]), set(pids[2:4]), set(pids[4:5])]  # two workers, one edition each per round
+    assert not (rounds[0] & rounds[1]) and not (rounds[1] & rounds[2]) and not (rounds[0] & rounds[2])
+    assert os.getpid() not in pids
+    assert done[-1] == 5 and done == sorted(done)
+    assert len([p for p in out.iterdir() if p.name.endswith(".tmp")]) == 5  # staged, not yet in place

@@ -55,6 +55,7 @@ class Job:
 class Staged:
     index: int
     files: dict[str, tuple[Path, str]]  # format -> (temporary file, sha256 of its bytes)
+    pid: int = 0  # the process that rendered it
 
 
 @dataclass(frozen=True)
@@ -63,21 +64,33 @@ class Failed:
     message: str
 
 
+#: Editions a worker process renders before a fresh one replaces it. WeasyPrint's libraries keep
+#: about 1 MiB of native memory per edition rendered (bench/README.md); replacing the workers
+#: bounds that, at the cost of one interpreter start per worker and round (about 0.5 s).
+EDITIONS_PER_WORKER = 40
+
+
 class Runner:
     """Runs loads and renders in this process (`jobs` 1), or in a pool of spawned processes.
 
-    The pool is started on first use, sized for the work at hand, and kept for the whole run:
-    the processes that loaded the programme files then render them.
+    The pool is started on first use, sized for the work at hand; the processes that loaded the
+    programme files then render them, in rounds of `editions_per_worker` editions per worker,
+    with fresh processes for each round.
     """
 
-    def __init__(self, jobs: int) -> None:
+    def __init__(self, jobs: int, editions_per_worker: Optional[int] = None) -> None:
         self.jobs = cpu_count() if jobs == 0 else jobs
+        self.editions_per_worker = editions_per_worker or EDITIONS_PER_WORKER
         self.pool: Any = None
+        self.size = 0
 
     def __enter__(self) -> "Runner":
         return self
 
     def __exit__(self, *exc: Any) -> None:
+        self._stop()
+
+    def _stop(self) -> None:
         if self.pool is not None:
             self.pool.shutdown(wait=True, cancel_futures=True)
             self.pool = None
@@ -85,16 +98,19 @@ class Runner:
     def _pool(self, work: int) -> Any:
         """The process pool, started now if there is work for more than one process; else None."""
         if self.pool is None and min(self.jobs, work) > 1:
-            import multiprocessing
-            from concurrent.futures import ProcessPoolExecutor
-
-            try:
-                self.pool = ProcessPoolExecutor(max_workers=min(self.jobs, work),
-                                                mp_context=multiprocessing.get_context("spawn"))
-            except (OSError, NotImplementedError, ImportError) as error:  # no semaphores (no /dev/shm)
-                log.warning("cannot start worker processes (%s); rendering in this process", error)
-                self.jobs = 1
+            self._start(min(self.jobs, work))
         return self.pool
+
+    def _start(self, size: int) -> None:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        try:
+            self.pool = ProcessPoolExecutor(max_workers=size, mp_context=multiprocessing.get_context("spawn"))
+            self.size = size
+        except (OSError, NotImplementedError, ImportError) as error:  # no semaphores (no /dev/shm)
+            log.warning("cannot start worker processes (%s); rendering in this process", error)
+            self.jobs = 1
 
     def map(self, function: Callable[[Any], Any], items: Iterable[Any]) -> list[Any]:
         items = list(items)
@@ -111,17 +127,32 @@ class Runner:
     def render(self, jobs_list: list[Job], staged: dict[int, Staged], progress: Optional[Progress]) -> None:
         """Render every job into `staged`, filled as jobs finish so that a failure can clean up."""
         total = len(jobs_list)
-        pool = self._pool(total)
-        if pool is None:
+        if self._pool(total) is None:
             for job in jobs_list:
                 _collect(render_job(job, in_worker=False), staged)
                 if progress:
                     progress(len(staged), total)
             return
+        per_round = self.size * self.editions_per_worker
+        for start in range(0, total, per_round):
+            if start:  # fresh workers for the next round
+                size = self.size
+                self._stop()
+                self._start(size)
+            if self.pool is None:
+                for job in jobs_list[start:]:
+                    _collect(render_job(job, in_worker=False), staged)
+                    if progress:
+                        progress(len(staged), total)
+                return
+            self._round(jobs_list[start:start + per_round], staged, progress, total)
+
+    def _round(self, jobs_list: list[Job], staged: dict[int, Staged], progress: Optional[Progress],
+               total: int) -> None:
         from concurrent.futures import FIRST_COMPLETED, wait
 
         failure: Optional[Failed] = None
-        pending: set["Future[Union[Staged, Failed]]"] = {pool.submit(render_job, job) for job in jobs_list}
+        pending: set["Future[Union[Staged, Failed]]"] = {self.pool.submit(render_job, job) for job in jobs_list}
         try:
             while pending and failure is None:
                 done, pending = wait(pending, return_when=FIRST_COMPLETED)
@@ -176,7 +207,7 @@ def render_job(job: Job, in_worker: bool = True) -> Union[Staged, Failed]:
         for fmt in job.formats:
             data = rendered[fmt]
             files[fmt] = (_stage(job.paths[fmt], data), _sha256(data))
-        return Staged(job.index, files)
+        return Staged(job.index, files, os.getpid())
     except BaseException as error:
         for tmp, _ in files.values():
             discard(tmp)
