@@ -175,6 +175,21 @@ def test_init_never_overwrites(tmp_path: Path) -> None:
 def test_every_command_has_help() -> None:
     from tracker.cli import cli
 
-    for name, command in cli.commands.items():
+    import click
+
+    ctx = click.Context(cli)
+    names = cli.list_commands(ctx)
+    assert {"validate", "status", "report", "init", "schema", "update", "record", "milestone", "source",
+            "history", "distribute", "publish"} <= set(names)
+    for name in names:
+        command = cli.get_command(ctx, name)
         assert command.help, f"{name} has no help text"
         assert run(name, "--help").exit_code == 0
+
+
+def test_a_command_loads_only_its_own_module() -> None:
+    code = ("import sys; from tracker.cli import cli\n"
+            "try:\n    cli(['status', '--help'])\nexcept SystemExit:\n    pass\n"
+            "print(sorted(m for m in sys.modules if m.startswith('tracker.cli.')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip().splitlines()[-1] == "['tracker.cli.common', 'tracker.cli.status']"

@@ -5,9 +5,9 @@ one line each with exit code 1; usage errors exit 2 (Click's own convention).
 """
 from __future__ import annotations
 
-import os
+import importlib
 import sys
-from typing import Any
+from typing import Any, Optional
 
 import click
 
@@ -16,7 +16,26 @@ from ..errors import TrackerError
 from .common import Context
 
 
+#: Command name -> the module of tracker.cli defining it. Modules are imported when their
+#: command runs, so `tracker report` never pays for the email or editing code.
+COMMAND_MODULES = {
+    "validate": "validate", "status": "status", "report": "report", "schema": "schema", "init": "init",
+    "distribute": "distribute", "publish": "distribute",
+    "update": "update", "record": "update", "milestone": "update", "source": "update", "history": "update",
+}
+
+
 class TrackerGroup(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(COMMAND_MODULES) | set(self.commands))
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> Optional[click.Command]:
+        if cmd_name not in self.commands and cmd_name in COMMAND_MODULES:
+            module = importlib.import_module(f"{__name__}.{COMMAND_MODULES[cmd_name]}")
+            for command in module.COMMANDS:
+                self.commands.setdefault(command.name, command)
+        return self.commands.get(cmd_name)
+
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
@@ -43,17 +62,6 @@ def _located(line: str) -> bool:
 def cli(ctx: click.Context, root: str) -> None:
     """Track stated policy priorities and publish dated progress reports."""
     ctx.obj = Context(root)
-
-
-def _register() -> None:
-    from . import distribute, init, report, schema, status, update, validate
-
-    for module in (validate, status, report, schema, init, distribute, update):
-        for command in module.COMMANDS:
-            cli.add_command(command)
-
-
-_register()
 
 
 def main() -> None:

@@ -7,9 +7,10 @@ the templates and the PDF variant. Incremental rendering can fingerprint this re
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING, Callable, Optional
 
 from .. import editions, yamlsafe
 from ..errors import InvalidData, display_path
@@ -28,13 +29,19 @@ EDITION, OPTION = "edition", "option"
 class EditionInputs:
     root: Path
     data_file: str  # the programme file as a reader names it, e.g. policies/demo.yaml
-    data: bytes  # the programme data as recorded on the as-of date (snapshot.py), attached to the PDF
+    snapshot_of: Callable[[], bytes] = field(repr=False, compare=False)  # see `data`
     since: Optional[dt.date]  # the date compared with; None for a first edition
     since_from: str  # "edition" (latest earlier report found) or "option" (--since)
     revision: Optional[revision.Revision]
     logo: Optional[str]  # data: URL
     template_dir: Optional[Path]
     pdf_variant: str
+
+    @property
+    def data(self) -> bytes:
+        """The programme data as recorded on the as-of date (snapshot.py), attached to the PDF.
+        Made only when needed (a PDF, or a git history to compare with): HTML-only runs skip it."""
+        return self.snapshot_of()
 
 
 @dataclass(frozen=True)
@@ -78,7 +85,7 @@ def _since(ws: "Workspace", programme: Programme, as_of: dt.date,
 def gather(ws: "Workspace", programme: Programme, as_of: dt.date, options: "RenderOptions") -> EditionInputs:
     since, since_from = _since(ws, programme, as_of, options)
     data_file = display_path(programme.path, ws.root)
-    data = snapshot.snapshot(programme, as_of, data_file)
+    data = lru_cache(maxsize=None)(lambda: snapshot.snapshot(programme, as_of, data_file))
 
     def data_of(older: bytes) -> Optional[bytes]:
         try:
@@ -91,7 +98,7 @@ def gather(ws: "Workspace", programme: Programme, as_of: dt.date, options: "Rend
     return EditionInputs(
         root=ws.root,
         data_file=data_file,
-        data=data,
+        snapshot_of=data,
         since=since,
         since_from=since_from,
         revision=revision.of_data(ws.root, programme.path, programme.path.read_bytes(), data, data_of),

@@ -62,11 +62,11 @@ def _git(root: Path, *args: str) -> Optional[str]:
     return None if out is None else out.decode("utf-8", "replace")
 
 
-def of_data(root: Path, path: Path, file_bytes: bytes, data: bytes,
+def of_data(root: Path, path: Path, file_bytes: bytes, data: Callable[[], bytes],
             data_of: Callable[[bytes], Optional[bytes]]) -> Optional[Revision]:
     """The revision of the data an edition renders (see the module's docstring).
 
-    `file_bytes` is the programme file now, `data` what the edition renders from it, and
+    `file_bytes` is the programme file now, `data()` what the edition renders from it, and
     `data_of` computes the same from an older version of the file (None if it is not valid).
     """
     try:
@@ -83,7 +83,7 @@ def of_data(root: Path, path: Path, file_bytes: bytes, data: bytes,
     matching: set[bytes] = {file_bytes}
     for commit, date in commits:
         blob = _git_bytes(root, "show", f"{commit}:{relative}")
-        if blob is None or (blob not in matching and data_of(blob) != data):
+        if blob is None or (blob not in matching and data_of(blob) != data()):
             break
         matching.add(blob)
         found = [commit, date]
