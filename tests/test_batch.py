@@ -237,3 +237,26 @@ def test_workers_are_replaced_by_fresh_ones_after_their_share_of_editions(tmp_pa
     assert os.getpid() not in pids
     assert done[-1] == 5 and done == sorted(done)
     assert len([p for p in out.iterdir() if p.name.endswith(".tmp")]) == 5  # staged, not yet in place
+
+
+def test_one_job_with_many_editions_renders_in_a_worker_replaced_in_rounds(tmp_path: Path) -> None:
+    """--jobs 1 over a long portfolio: one process at a time, fresh every few editions, so the
+    native memory WeasyPrint keeps per edition does not pile up in one process."""
+    from tracker.report import RenderOptions
+    from tracker.workspace import Workspace
+
+    ws = Workspace.at(make_workspace(tmp_path / "ws", ("a", "b", "c", "d", "e")))
+    out = tmp_path / "out"
+    out.mkdir()
+    jobs = [workers.Job(i, ws, p, AS_OF, ("html",), RenderOptions(), {"html": out / f"{p.id}.html"})
+            for i, p in enumerate(ws.load_all())]
+    staged: dict[int, workers.Staged] = {}
+    with workers.Runner(1, editions_per_worker=2) as runner:
+        runner.render(jobs, staged, None)
+    pids = [staged[i].pid for i in range(5)]
+    assert os.getpid() not in pids
+    assert pids[0] == pids[1] != pids[2] == pids[3] != pids[4] and pids[0] != pids[4]
+    few: dict[int, workers.Staged] = {}
+    with workers.Runner(1, editions_per_worker=5) as runner:  # no more than a worker's share: here
+        runner.render(jobs, few, None)
+    assert {few[i].pid for i in range(5)} == {os.getpid()}

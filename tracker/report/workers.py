@@ -1,6 +1,7 @@
 """Rendering editions here or in worker processes, each staged beside its final name.
 
-With `jobs` 1 editions are rendered one after another in this process. Otherwise in a pool of
+With `jobs` 1 editions are rendered one after another in this process (in one worker process,
+replaced every `EDITIONS_PER_WORKER` editions, when there are more than that). Otherwise in a pool of
 `jobs` processes started with the 'spawn' method: each worker is a fresh interpreter that imports
 tracker and WeasyPrint itself, so no fontconfig, Pango or Jinja state is shared with or inherited
 from the calling process (forking a process that has already rendered a PDF copies library state
@@ -96,9 +97,11 @@ class Runner:
             self.pool = None
 
     def _pool(self, work: int) -> Any:
-        """The process pool, started now if there is work for more than one process; else None."""
-        if self.pool is None and min(self.jobs, work) > 1:
-            self._start(min(self.jobs, work))
+        """The process pool, started now if there is work for more than one process, or more
+        editions than one process should render (with `jobs` 1: one worker, replaced in rounds,
+        so memory stays bounded across a long portfolio); else None."""
+        if self.pool is None and (min(self.jobs, work) > 1 or work > self.editions_per_worker):
+            self._start(max(1, min(self.jobs, work)))
         return self.pool
 
     def _start(self, size: int) -> None:
