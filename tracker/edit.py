@@ -17,7 +17,7 @@ from typing import Any, Callable, Optional
 from . import atomic, gitcommit, lock, roundtrip, spec, yamlsafe
 from .errors import InvalidData, NotFound, TrackerError, WorkspaceError
 from .fields import did_you_mean
-from .model import Indicator, Milestone, Priority, Programme
+from .model import Entry, Indicator, Milestone, Priority, Programme  # Entry: a new history entry too
 from .validate import check_document
 from .workspace import Workspace
 
@@ -41,17 +41,6 @@ class Outcome:
     programme: Programme  # as it is after the edit
     summary: str
     commit: Optional[str] = None  # short id of the git commit, with --commit
-
-
-@dataclass(frozen=True)
-class Entry:
-    """A new history entry, as asked for on the command line."""
-
-    date: dt.date
-    status: str
-    note: str = ""
-    sources: tuple[str, ...] = ()
-    by: str = ""
 
 
 @dataclass(frozen=True)
