@@ -10,7 +10,10 @@ works when the report's internals change, as long as these names exist:
 - validate: tracker.workspace.check_document
 - render:   tracker.report.render_programme (context, templates and PDF of one edition)
 - pdf:      weasyprint.HTML construction and HTML.write_pdf, inside render
-- template: render minus pdf (building the report context and running Jinja)
+- gc:       Python's garbage collections during render (timed by a `gc.callbacks` hook): the
+            collector is paused while WeasyPrint lays out a document, and its first pass after
+            frees that document's objects, whatever code happens to allocate next
+- template: render minus pdf minus gc (building the report context and running Jinja)
 
 The resident memory of the process is sampled after each edition. Only `--jobs 1` runs make
 sense here: worker processes are not instrumented.
@@ -74,6 +77,17 @@ def instrument(pdf: bool) -> list[str]:
             "render", tracker.report.render_programme, lambda: rss_after_each.append(rss_mib()))
     else:
         missing.append("tracker.report.render_programme")
+    gc_started: list[float] = []
+
+    def on_gc(phase: str, info: dict) -> None:
+        if phase == "start":
+            gc_started.append(time.perf_counter())
+        elif gc_started:
+            totals["gc"] += time.perf_counter() - gc_started.pop()
+
+    import gc
+
+    gc.callbacks.append(on_gc)
     if pdf:
         start = time.perf_counter()
         import weasyprint
@@ -99,7 +113,7 @@ def main() -> int:
         code = int(done.code or 0)
     end = time.perf_counter()
     stages = dict(totals)
-    stages["template"] = stages.get("render", 0.0) - stages.get("pdf", 0.0)
+    stages["template"] = stages.get("render", 0.0) - stages.get("pdf", 0.0) - stages.get("gc", 0.0)
     result.write_text(json.dumps({
         "exit": code,
         "total": end - STARTED,

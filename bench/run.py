@@ -317,7 +317,7 @@ def render(one: dict[str, Any], rows: list[dict[str, Any]], many: dict[str, Any]
 
 def stages(row: dict[str, Any]) -> str:
     s, total = row["stages"], row["total"]
-    names = ("parse", "validate", "template", "pdf")
+    names = ("parse", "validate", "template", "pdf", "gc")
     return ", ".join(f"{name} {s.get(name, 0) / total:.0%}" for name in names)
 
 
