@@ -16,7 +16,9 @@ works when the report's internals change, as long as these names exist:
 - template: render minus pdf minus gc (building the report context and running Jinja)
 
 The resident memory of the process is sampled after each edition. Only `--jobs 1` runs make
-sense here: worker processes are not instrumented.
+sense here, and the harness keeps every edition in this one process (tracker itself renders
+each edition of a multi-edition PDF run in a process of its own, which these timers could not
+see): so its memory after each edition shows what one long-lived process would accumulate.
 """
 from __future__ import annotations
 
@@ -72,6 +74,12 @@ def instrument(pdf: bool) -> list[str]:
             setattr(module, name, timed(stage, getattr(module, name)))
         else:
             missing.append(f"{module.__name__}.{name}")
+    from tracker.report import workers
+
+    if hasattr(workers.Runner, "_processes"):  # every edition here, where the timers are
+        workers.Runner._processes = lambda self: None
+    else:
+        missing.append("tracker.report.workers.Runner._processes")
     if hasattr(tracker.report, "render_programme"):
         tracker.report.render_programme = timed(
             "render", tracker.report.render_programme, lambda: rss_after_each.append(rss_mib()))

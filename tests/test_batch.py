@@ -205,58 +205,89 @@ def test_output_folders_outside_the_workspace_get_identical_files(serial: Path, 
     assert tree(one) == tree(two) and len(tree(one)) == 6  # manifests included
 
 
-def test_without_worker_processes_the_work_is_done_here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import concurrent.futures
+def test_without_processes_the_work_is_done_here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                 caplog: pytest.LogCaptureFixture) -> None:
+    import multiprocessing
 
-    def unavailable(*args, **kwargs):  # type: ignore[no-untyped-def]
-        raise OSError(38, "Function not implemented")  # what a missing /dev/shm gives
+    def unavailable(method=None):  # type: ignore[no-untyped-def]
+        raise ValueError(f"cannot find context for {method!r}")  # a platform without it
 
-    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", unavailable)
+    monkeypatch.setattr(multiprocessing, "get_context", unavailable)
     root = make_workspace(tmp_path / "ws")
-    result = run(root, "--jobs", "2", "--format", "html")
+    result = run(root, "--jobs", "2")
     assert result.exit_code == 0, result.output
-    assert len(result.stdout.splitlines()) == 3
+    assert len(result.stdout.splitlines()) == 6
+    assert "cannot start rendering processes (cannot find context for 'forkserver'); rendering in this process" \
+        in caplog.messages
 
 
-def test_workers_are_replaced_by_fresh_ones_after_their_share_of_editions(tmp_path: Path) -> None:
+def staging_jobs(tmp_path: Path, ids: tuple[str, ...], formats: tuple[str, ...]) -> list[workers.Job]:
     from tracker.report import RenderOptions
     from tracker.workspace import Workspace
 
-    ws = Workspace.at(make_workspace(tmp_path / "ws", ("a", "b", "c", "d", "e")))
+    ws = Workspace.at(make_workspace(tmp_path / "ws", ids))
     out = tmp_path / "out"
     out.mkdir()
-    jobs = [workers.Job(i, ws, p, AS_OF, ("html",), RenderOptions(), {"html": out / f"{p.id}.html"})
+    return [workers.Job(i, ws, p, AS_OF, formats, RenderOptions(), {fmt: out / f"{p.id}.{fmt}" for fmt in formats})
             for i, p in enumerate(ws.load_all())]
+
+
+def test_each_edition_is_rendered_in_a_process_of_its_own(tmp_path: Path) -> None:
+    """No process renders two editions, so the native memory WeasyPrint keeps per edition
+    never piles up, however long the portfolio; at most `jobs` run at once."""
+    jobs = staging_jobs(tmp_path, ("a", "b", "c", "d", "e"), ("html", "pdf"))
     staged: dict[int, workers.Staged] = {}
     done: list[int] = []
-    with workers.Runner(2, editions_per_worker=1) as runner:
-        runner.render(jobs, staged, lambda n, total: done.append(n))
+    with workers.Runner(2) as runner:
+        runner.render(jobs, staged, lambda n, total: done.append(n) or None)
     pids = [staged[i].pid for i in range(5)]
-    rounds = [set(pids[0:2]), set(pids[2:4]), set(pids[4:5])]  # two workers, one edition each per round
-    assert not (rounds[0] & rounds[1]) and not (rounds[1] & rounds[2]) and not (rounds[0] & rounds[2])
-    assert os.getpid() not in pids
-    assert done[-1] == 5 and done == sorted(done)
-    assert len([p for p in out.iterdir() if p.name.endswith(".tmp")]) == 5  # staged, not yet in place
+    assert len(set(pids)) == 5 and os.getpid() not in pids
+    assert done == [1, 2, 3, 4, 5]
+    staged_files = sorted(p.name for p in (tmp_path / "out").iterdir())
+    assert len(staged_files) == 10 and all(name.endswith(".tmp") for name in staged_files)  # not yet in place
+    one: dict[int, workers.Staged] = {}
+    with workers.Runner(1) as runner:  # one at a time: still a process each
+        runner.render(jobs[:2], one, None)
+    assert len({one[0].pid, one[1].pid, os.getpid()}) == 3
 
 
-def test_one_job_with_many_editions_renders_in_a_worker_replaced_in_rounds(tmp_path: Path) -> None:
-    """--jobs 1 over a long portfolio: one process at a time, fresh every few editions, so the
-    native memory WeasyPrint keeps per edition does not pile up in one process."""
-    from tracker.report import RenderOptions
-    from tracker.workspace import Workspace
-
-    ws = Workspace.at(make_workspace(tmp_path / "ws", ("a", "b", "c", "d", "e")))
-    out = tmp_path / "out"
-    out.mkdir()
-    jobs = [workers.Job(i, ws, p, AS_OF, ("html",), RenderOptions(), {"html": out / f"{p.id}.html"})
-            for i, p in enumerate(ws.load_all())]
+def test_one_edition_or_html_alone_is_rendered_here(tmp_path: Path) -> None:
+    jobs = staging_jobs(tmp_path, ("a", "b", "c"), ("html",))
     staged: dict[int, workers.Staged] = {}
-    with workers.Runner(1, editions_per_worker=2) as runner:
+    with workers.Runner(1, pdf=False) as runner:
         runner.render(jobs, staged, None)
-    pids = [staged[i].pid for i in range(5)]
-    assert os.getpid() not in pids
-    assert pids[0] == pids[1] != pids[2] == pids[3] != pids[4] and pids[0] != pids[4]
-    few: dict[int, workers.Staged] = {}
-    with workers.Runner(1, editions_per_worker=5) as runner:  # no more than a worker's share: here
-        runner.render(jobs, few, None)
-    assert {few[i].pid for i in range(5)} == {os.getpid()}
+    assert {staged[i].pid for i in range(3)} == {os.getpid()}
+    assert runner.context is None  # no server was started
+    pdf = staging_jobs(tmp_path / "pdf", ("a",), ("pdf",))
+    alone: dict[int, workers.Staged] = {}
+    with workers.Runner(1) as runner:
+        runner.render(pdf, alone, None)
+    assert alone[0].pid == os.getpid()
+
+
+def test_when_processes_run_out_the_rest_is_rendered_here(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import multiprocessing.context
+
+    jobs = staging_jobs(tmp_path, ("a", "b", "c", "d"), ("html",))
+    started: list[int] = []
+    original = multiprocessing.context.ForkServerProcess.start
+
+    def start(self):  # type: ignore[no-untyped-def]
+        if len(started) == 2:
+            raise OSError(11, "Resource temporarily unavailable")  # what fork gives at the process limit
+        started.append(1)
+        return original(self)
+
+    monkeypatch.setattr(multiprocessing.context.ForkServerProcess, "start", start)
+    staged: dict[int, workers.Staged] = {}
+    with workers.Runner(2, pdf=False) as runner:
+        runner.render(jobs, staged, None)
+    pids = [staged[i].pid for i in range(4)]
+    assert os.getpid() not in pids[:2] and pids[2:] == [os.getpid()] * 2
+
+
+def test_loading_in_shares_keeps_the_order_and_the_errors(tmp_path: Path) -> None:
+    with workers.Runner(3, pdf=False) as runner:
+        assert runner.map(str.upper, list("abcdefg")) == list("ABCDEFG")
+        with pytest.raises(ValueError, match="invalid literal"):
+            runner.map(int, ["1", "2", "x", "4"])

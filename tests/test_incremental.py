@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -15,9 +16,61 @@ from tracker.report import RenderOptions, batch, manifest as inputs
 from tracker.workspace import Workspace
 
 
+# Started by every fresh interpreter (the server that forks an edition's process among them):
+# it records each programme rendered and each file parsed, in whichever process that happens.
+COUNTING = '''
+import os
+
+if os.environ.get("TRACKER_TEST_COUNT"):
+    import tracker.report as report
+    from tracker.workspace import Workspace
+
+    def _note(line):
+        with open(os.environ["TRACKER_TEST_COUNT"], "a", encoding="utf-8") as log:
+            log.write(line + "\\n")
+
+    _render, _load = report.render_programme, Workspace.load_file
+
+    def render_programme(ws, programme, *args, **kwargs):
+        _note(programme.id)
+        return _render(ws, programme, *args, **kwargs)
+
+    def load_file(self, path):
+        _note(f"parsed {path.name}")
+        return _load(self, path)
+
+    report.render_programme = render_programme
+    Workspace.load_file = load_file
+'''
+
+
+class Counted:
+    """The programmes rendered and files parsed (`parsed NAME`) since the last `clear()`, in this
+    process and in the processes it started, in the order each process noted them."""
+
+    def __init__(self, log: Path, here: list[str]) -> None:
+        self.log, self.here = log, here
+
+    def calls(self) -> list[str]:
+        return self.here + (self.log.read_text(encoding="utf-8").splitlines() if self.log.exists() else [])
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        return iter(self.calls())
+
+    def __eq__(self, other: object) -> bool:
+        return self.calls() == other
+
+    def __repr__(self) -> str:
+        return repr(self.calls())
+
+    def clear(self) -> None:
+        self.here.clear()
+        self.log.unlink(missing_ok=True)
+
+
 @pytest.fixture
-def counted(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Ids of the programmes rendered in this process, and of the files parsed."""
+def counted(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Counted:
+    """What was rendered and parsed, wherever: patched here, and by a sitecustomize elsewhere."""
     calls: list[str] = []
     render = report.render_programme
     load = Workspace.load_file
@@ -32,7 +85,12 @@ def counted(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
     monkeypatch.setattr(report, "render_programme", counting_render)
     monkeypatch.setattr(Workspace, "load_file", counting_load)
-    return calls
+    hooks = tmp_path / "count-hooks"
+    hooks.mkdir()
+    (hooks / "sitecustomize.py").write_text(COUNTING)
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [str(hooks), os.environ.get("PYTHONPATH")])))
+    monkeypatch.setenv("TRACKER_TEST_COUNT", str(tmp_path / "counted.log"))
+    return Counted(tmp_path / "counted.log", calls)
 
 
 @pytest.fixture(scope="module")
@@ -66,7 +124,7 @@ def edition_files(root: Path, *ids: str, formats: tuple[str, ...] = ("html", "pd
 
 
 def test_second_run_renders_and_parses_nothing_and_still_prints_the_paths(rendered: Path, tmp_path: Path,
-                                                                          counted: list[str]) -> None:
+                                                                          counted: Counted) -> None:
     root = copy_of(rendered, tmp_path)
     before = stamps(root / "reports")
     result = run(root)
@@ -77,7 +135,7 @@ def test_second_run_renders_and_parses_nothing_and_still_prints_the_paths(render
     assert stamps(root / "reports") == before  # same inodes, same mtimes: nothing rewritten
 
 
-def test_changing_one_programme_renders_exactly_that_one(rendered: Path, tmp_path: Path, counted: list[str]) -> None:
+def test_changing_one_programme_renders_exactly_that_one(rendered: Path, tmp_path: Path, counted: Counted) -> None:
     root = copy_of(rendered, tmp_path)
     before = stamps(root / "reports")
     (root / "policies" / "beta.yaml").write_text(programme_text("beta", km=99), encoding="utf-8")
@@ -92,7 +150,7 @@ def test_changing_one_programme_renders_exactly_that_one(rendered: Path, tmp_pat
     assert "99 km" in (root / "reports" / "beta" / f"beta-{AS_OF}.html").read_text()
 
 
-def test_force_renders_every_edition_again(rendered: Path, tmp_path: Path, counted: list[str]) -> None:
+def test_force_renders_every_edition_again(rendered: Path, tmp_path: Path, counted: Counted) -> None:
     root = copy_of(rendered, tmp_path)
     before = stamps(root / "reports")
     result = run(root, "--force", "--format", "html")
@@ -104,7 +162,7 @@ def test_force_renders_every_edition_again(rendered: Path, tmp_path: Path, count
     assert after[html][0] != before[html][0] and after[html][2] == before[html][2]  # rewritten, same bytes
 
 
-def test_a_deleted_or_edited_output_is_rendered_again(rendered: Path, tmp_path: Path, counted: list[str]) -> None:
+def test_a_deleted_or_edited_output_is_rendered_again(rendered: Path, tmp_path: Path, counted: Counted) -> None:
     root = copy_of(rendered, tmp_path)
     (root / "reports" / "alpha" / f"alpha-{AS_OF}.pdf").unlink()
     html = root / "reports" / "beta" / f"beta-{AS_OF}.html"
@@ -115,7 +173,7 @@ def test_a_deleted_or_edited_output_is_rendered_again(rendered: Path, tmp_path: 
     assert "edited by hand" not in html.read_text()
 
 
-def test_a_damaged_manifest_means_render_again_not_a_crash(rendered: Path, tmp_path: Path, counted: list[str]) -> None:
+def test_a_damaged_manifest_means_render_again_not_a_crash(rendered: Path, tmp_path: Path, counted: Counted) -> None:
     root = copy_of(rendered, tmp_path)
     (root / "reports" / "alpha" / f".alpha-{AS_OF}.inputs.json").write_text("{not json")
     (root / "reports" / "beta" / f".beta-{AS_OF}.inputs.json").write_text('{"manifest": 1, "inputs": []}')
@@ -143,7 +201,7 @@ def test_an_unknown_programme_id_is_still_an_error_when_everything_is_current(re
     assert result.stderr.strip() == "error: unknown programme 'alpah'; did you mean 'alpha'?"
 
 
-def test_naming_a_current_programme_renders_nothing(rendered: Path, tmp_path: Path, counted: list[str]) -> None:
+def test_naming_a_current_programme_renders_nothing(rendered: Path, tmp_path: Path, counted: Counted) -> None:
     root = copy_of(rendered, tmp_path)
     assert run(root, "beta").stdout.splitlines() == edition_files(root, "beta")
     assert counted == []

@@ -43,7 +43,7 @@ def publish(ws: Workspace, programme_ids: tuple[str, ...], as_of: dt.date, forma
 
     When every programme file is byte for byte the one its current edition was rendered from,
     nothing is parsed: the manifests prove the files valid and the editions current. Otherwise
-    every file is loaded and validated (by the worker processes when `jobs` is not 1), then the
+    every file is loaded and validated (in `jobs` processes when `jobs` is not 1), then the
     editions that are not current are rendered.
     """
     from . import RenderOptions
@@ -55,7 +55,7 @@ def publish(ws: Workspace, programme_ids: tuple[str, ...], as_of: dt.date, forma
         shortcut = all_current(ws, programme_ids, as_of, formats, out, options)
         if shortcut is not None:
             return shortcut
-    with Runner(jobs) as runner:
+    with Runner(jobs, pdf="pdf" in formats) as runner:
         programmes = select(ws, ws.load_all(runner.map), programme_ids)
         return _render_editions(ws, programmes, as_of, formats, out, options, runner, force, progress)
 
@@ -85,7 +85,7 @@ def render_editions(ws: Workspace, programmes: list[Programme], as_of: dt.date, 
     """Render the editions of `programmes` that are not current (all with `force`), write them."""
     from . import RenderOptions
 
-    with Runner(jobs) as runner:
+    with Runner(jobs, pdf="pdf" in formats) as runner:
         return _render_editions(ws, programmes, as_of, formats, out, options or RenderOptions(),
                                 runner, force, progress)
 

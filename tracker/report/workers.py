@@ -1,12 +1,15 @@
-"""Rendering editions here or in worker processes, each staged beside its final name.
+"""Rendering editions here or in processes of their own, each staged beside its final name.
 
-With `jobs` 1 editions are rendered one after another in this process (in one worker process,
-replaced every `EDITIONS_PER_WORKER` editions, when there are more than that). Otherwise in a pool of
-`jobs` processes started with the 'spawn' method: each worker is a fresh interpreter that imports
-tracker and WeasyPrint itself, so no fontconfig, Pango or Jinja state is shared with or inherited
-from the calling process (forking a process that has already rendered a PDF copies library state
-that is not fork-safe), and the same code renders the same bytes in every mode. A worker sends
-back only the names of its staged files and their hashes; every error as one line.
+One edition, or editions without a PDF, with `jobs` 1: rendered one after another in this process.
+Otherwise every edition is rendered in a process of its own that ends when the edition is staged,
+at most `jobs` at a time. Those processes are forked from a server process started for the run
+(multiprocessing's 'forkserver'): a fresh interpreter that has imported tracker and WeasyPrint
+once, so each edition starts warm, inherits nothing from the calling process (whose threads and
+library state are its own), and leaves nothing behind. WeasyPrint's libraries keep about 1 MiB of
+native memory per edition in a process that renders several (bench/README.md); here no process
+renders more than one, so a portfolio of any length runs in the memory of its largest edition.
+The same code renders the same bytes in every mode. A process sends back only the names of its
+staged files and their hashes; every error as one line.
 """
 from __future__ import annotations
 
@@ -17,18 +20,19 @@ import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Optional, Union
+from typing import Any, Callable, Iterable, Optional, Union
 
 from ..errors import RenderError, TrackerError
 from ..model import Programme
 from ..workspace import Workspace
 
-if TYPE_CHECKING:
-    from concurrent.futures import Future
-
 log = logging.getLogger(__name__)
 
 Progress = Callable[[int, int], None]  # (editions rendered so far, editions to render)
+
+#: What the server process imports before it forks a process per edition.
+PRELOAD_PDF = ["tracker.report.warm"]
+PRELOAD_HTML = ["tracker.report"]
 
 
 def cpu_count() -> int:
@@ -41,7 +45,7 @@ def cpu_count() -> int:
 
 @dataclass(frozen=True)
 class Job:
-    """One edition to render: everything a worker process needs (it is pickled to it)."""
+    """One edition to render: everything its process needs (it is pickled to it)."""
 
     index: int
     ws: Workspace
@@ -65,133 +69,205 @@ class Failed:
     message: str
 
 
-#: Editions a worker process renders before a fresh one replaces it. WeasyPrint's libraries keep
-#: about 1 MiB of native memory per edition rendered (bench/README.md); replacing the workers
-#: bounds that, at the cost of one interpreter start per worker and round (about 0.5 s).
-EDITIONS_PER_WORKER = 40
+_BROKEN = "a rendering process stopped unexpectedly (out of memory?); nothing was written"
 
 
 class Runner:
-    """Runs loads and renders in this process (`jobs` 1), or in a pool of spawned processes.
+    """Runs loads and renders in this process, or each in a process of its own.
 
-    The pool is started on first use, sized for the work at hand; the processes that loaded the
-    programme files then render them, in rounds of `editions_per_worker` editions per worker,
-    with fresh processes for each round.
+    `jobs` is how many processes work at once (0: one per core). Loads are split into `jobs`
+    shares, one process each; renders get one process per edition. The server that forks them
+    is started on first use, with WeasyPrint imported when `pdf`, and stopped with the runner.
     """
 
-    def __init__(self, jobs: int, editions_per_worker: Optional[int] = None) -> None:
+    def __init__(self, jobs: int, *, pdf: bool = True) -> None:
         self.jobs = cpu_count() if jobs == 0 else jobs
-        self.editions_per_worker = editions_per_worker or EDITIONS_PER_WORKER
-        self.pool: Any = None
-        self.size = 0
+        self.preload = PRELOAD_PDF if pdf else PRELOAD_HTML
+        self.context: Any = None
+        self.server = False  # whether this runner started the server
+        self.unavailable = False
 
     def __enter__(self) -> "Runner":
         return self
 
     def __exit__(self, *exc: Any) -> None:
-        self._stop()
+        self.context = None
+        if self.server:
+            _stop_server()
+            self.server = False
 
-    def _stop(self) -> None:
-        if self.pool is not None:
-            self.pool.shutdown(wait=True, cancel_futures=True)
-            self.pool = None
+    def _processes(self) -> Any:
+        """The multiprocessing context that forks from the run's server, started now; None when
+        processes cannot be made here (then the work is done in this process)."""
+        if self.context is None and not self.unavailable:
+            try:
+                self.server = True
+                self.context = _start_server(self.preload)
+            except (OSError, ValueError, ImportError) as error:
+                self._give_up(error)
+        return self.context
 
-    def _pool(self, work: int) -> Any:
-        """The process pool, started now if there is work for more than one process, or more
-        editions than one process should render (with `jobs` 1: one worker, replaced in rounds,
-        so memory stays bounded across a long portfolio); else None."""
-        if self.pool is None and (min(self.jobs, work) > 1 or work > self.editions_per_worker):
-            self._start(max(1, min(self.jobs, work)))
-        return self.pool
-
-    def _start(self, size: int) -> None:
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
-
-        try:
-            self.pool = ProcessPoolExecutor(max_workers=size, mp_context=multiprocessing.get_context("spawn"))
-            self.size = size
-        except (OSError, NotImplementedError, ImportError) as error:  # no semaphores (no /dev/shm)
-            log.warning("cannot start worker processes (%s); rendering in this process", error)
-            self.jobs = 1
+    def _give_up(self, error: BaseException) -> None:
+        log.warning("cannot start rendering processes (%s); rendering in this process", error)
+        self.unavailable = True
+        self.context = None
 
     def map(self, function: Callable[[Any], Any], items: Iterable[Any]) -> list[Any]:
+        """`function` of each item, in order: split into `jobs` shares, one process each."""
         items = list(items)
-        pool = self._pool(len(items))
-        if pool is None:
+        shares = min(self.jobs, len(items))
+        if shares <= 1 or self._processes() is None:
             return [function(item) for item in items]
-        from concurrent.futures.process import BrokenProcessPool
+        results: dict[int, Any] = {}
+        failure: list[BaseException] = []
 
-        try:
-            return list(pool.map(function, items))
-        except BrokenProcessPool:
-            raise RenderError(_BROKEN) from None
+        def done(share: int, outcome: tuple[bool, Any]) -> bool:
+            ok, value = outcome
+            if not ok:
+                failure.append(value)
+                return False
+            results[share] = value
+            return True
+
+        self._each_in_a_process([(_map_share, (function, items[share::shares])) for share in range(shares)], done)
+        if failure:
+            raise failure[0]
+        if len(results) < shares:  # processes could not be started: the rest here
+            for share in range(shares):
+                if share not in results:
+                    results[share] = _map_share((function, items[share::shares]))
+        merged: list[Any] = [None] * len(items)
+        for share, values in results.items():
+            merged[share::shares] = values
+        return merged
 
     def render(self, jobs_list: list[Job], staged: dict[int, Staged], progress: Optional[Progress]) -> None:
         """Render every job into `staged`, filled as jobs finish so that a failure can clean up."""
         total = len(jobs_list)
-        if self._pool(total) is None:
-            for job in jobs_list:
+        alone = self.jobs == 1 and (total == 1 or not any("pdf" in job.formats for job in jobs_list))
+        if not alone and self._processes() is not None:
+            failure: list[str] = []
+
+            def done(index: int, outcome: tuple[bool, Any]) -> bool:
+                ok, result = outcome
+                if ok and isinstance(result, Staged):
+                    staged[result.index] = result
+                    if progress:
+                        progress(len(staged), total)
+                    return not failure
+                failure.append(result.message if ok else _internal(result))
+                return False
+
+            self._each_in_a_process([(render_job, job) for job in jobs_list], done)
+            if failure:
+                raise RenderError(failure[0])
+        for job in jobs_list:  # this process: alone, or processes could not be made
+            if job.index not in staged:
                 _collect(render_job(job, in_worker=False), staged)
                 if progress:
                     progress(len(staged), total)
-            return
-        per_round = self.size * self.editions_per_worker
-        for start in range(0, total, per_round):
-            if start:  # fresh workers for the next round
-                size = self.size
-                self._stop()
-                self._start(size)
-            if self.pool is None:
-                for job in jobs_list[start:]:
-                    _collect(render_job(job, in_worker=False), staged)
-                    if progress:
-                        progress(len(staged), total)
-                return
-            self._round(jobs_list[start:start + per_round], staged, progress, total)
 
-    def _round(self, jobs_list: list[Job], staged: dict[int, Staged], progress: Optional[Progress],
-               total: int) -> None:
-        from concurrent.futures import FIRST_COMPLETED, wait
+    def _each_in_a_process(self, tasks: list[tuple[Callable[[Any], Any], Any]],
+                           done: Callable[[int, tuple[bool, Any]], bool]) -> None:
+        """Run each `function(argument)` in a process of its own, `jobs` at a time, and pass
+        `done(task number, (ok, result or exception))` each outcome as it comes; once `done`
+        returns False no more are started. Processes already running are waited for (their
+        outcomes passed on too, so their staged files are known), whatever happens here."""
+        from multiprocessing.connection import wait
 
-        failure: Optional[Failed] = None
-        pending: set["Future[Union[Staged, Failed]]"] = {self.pool.submit(render_job, job) for job in jobs_list}
+        running: dict[Any, tuple[int, Any]] = {}  # receiving end -> (task number, process)
+        waiting = list(enumerate(tasks))
+        go_on = True
         try:
-            while pending and failure is None:
-                done, pending = wait(pending, return_when=FIRST_COMPLETED)
-                for future in done:
-                    result = _result(future)
-                    if isinstance(result, Failed):
-                        failure = failure or result
-                    else:
-                        staged[result.index] = result
-                if progress:
-                    progress(len(staged), total)
+            while running or (waiting and go_on):
+                while waiting and go_on and len(running) < self.jobs:
+                    number, task = waiting[0]
+                    try:
+                        running.update(self._start(number, task))
+                    except OSError as error:  # no more processes: the rest is done in this process
+                        self._give_up(error)
+                        go_on = False
+                        break
+                    waiting.pop(0)
+                for ready in wait(list(running)):
+                    number, process = running.pop(ready)
+                    go_on = done(number, _outcome(ready, process)) and go_on
         finally:
-            for future in pending:
-                future.cancel()
-            wait(pending)
-            for future in pending:  # already running when the failure came: their files go too
-                if not future.cancelled() and future.exception() is None:
-                    result = future.result()
-                    if isinstance(result, Staged):
-                        staged[result.index] = result
-        if failure is not None:
-            raise RenderError(failure.message)
+            for ready, (number, process) in running.items():
+                done(number, _outcome(ready, process))
+
+    def _start(self, number: int, task: tuple[Callable[[Any], Any], Any]) -> dict[Any, tuple[int, Any]]:
+        receive, send = self.context.Pipe(duplex=False)
+        process = self.context.Process(target=_child, args=(send, *task), daemon=True)
+        try:
+            process.start()
+        except BaseException:
+            receive.close()
+            raise
+        finally:
+            send.close()
+        return {receive: (number, process)}
 
 
-_BROKEN = "a rendering process stopped unexpectedly (out of memory?); nothing was written"
+def _start_server(preload: list[str]) -> Any:
+    import multiprocessing
+    from multiprocessing import forkserver
+
+    context = multiprocessing.get_context("forkserver")  # ValueError where there is none
+    context.set_forkserver_preload(preload)
+    forkserver.ensure_running()
+    return context
 
 
-def _result(future: "Future[Union[Staged, Failed]]") -> Union[Staged, Failed]:
-    from concurrent.futures.process import BrokenProcessPool
+def _stop_server() -> None:
+    """Stop the run's server process, so that the next run starts one with its own environment."""
+    from multiprocessing import forkserver
 
+    stop = getattr(getattr(forkserver, "_forkserver", None), "_stop", None)
+    if stop is not None:
+        try:
+            stop()
+        except OSError:
+            pass
+
+
+def _child(send: Any, function: Callable[[Any], Any], argument: Any) -> None:
+    """In a process of its own: send back `(True, function(argument))` or `(False, the error)`."""
     try:
-        return future.result()
-    except BrokenProcessPool:
-        return Failed(-1, _BROKEN)
-    except Exception as error:  # the job could not reach its worker, or its result could not come back
-        return Failed(-1, f"internal error in a rendering process: {type(error).__name__}: {error}")
+        outcome: tuple[bool, Any] = (True, function(argument))
+    except KeyboardInterrupt:
+        return
+    except BaseException as error:
+        outcome = (False, error)
+    try:
+        send.send(outcome)
+    except Exception as error:  # a result or an error that cannot be pickled
+        send.send((False, RuntimeError(f"{type(error).__name__}: {error}")))
+    finally:
+        send.close()
+
+
+def _outcome(receive: Any, process: Any) -> tuple[bool, Any]:
+    """What a process sent back; a process that ended without a word died (out of memory)."""
+    try:
+        outcome = receive.recv()
+    except (EOFError, OSError):
+        outcome = (False, RenderError(_BROKEN))
+    finally:
+        receive.close()
+    process.join()
+    return outcome
+
+
+def _internal(error: BaseException) -> str:
+    if isinstance(error, TrackerError):
+        return str(error)
+    return f"internal error in a rendering process: {type(error).__name__}: {error}"
+
+
+def _map_share(task: tuple[Callable[[Any], Any], list[Any]]) -> list[Any]:
+    function, items = task
+    return [function(item) for item in items]
 
 
 def _collect(result: Union[Staged, Failed], staged: dict[int, Staged]) -> None:
