@@ -80,14 +80,28 @@ def instrument(pdf: bool) -> list[str]:
         workers.Runner._processes = lambda self: None
     else:
         missing.append("tracker.report.workers.Runner._processes")
+    rendering: list[bool] = []  # non-empty while an edition renders
+
+    def marked(function: Callable[..., Any]) -> Callable[..., Any]:
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            rendering.append(True)
+            try:
+                return function(*args, **kwargs)
+            finally:
+                rendering.pop()
+
+        return wrapper
+
     if hasattr(tracker.report, "render_programme"):
         tracker.report.render_programme = timed(
-            "render", tracker.report.render_programme, lambda: rss_after_each.append(rss_mib()))
+            "render", marked(tracker.report.render_programme), lambda: rss_after_each.append(rss_mib()))
     else:
         missing.append("tracker.report.render_programme")
     gc_started: list[float] = []
 
     def on_gc(phase: str, info: dict) -> None:
+        if not rendering and not gc_started:  # a collection while loading counts as loading
+            return
         if phase == "start":
             gc_started.append(time.perf_counter())
         elif gc_started:
