@@ -29,7 +29,10 @@ def html_to_pdf(html: str, root: Path, *, variant: str = "pdf/a-3b", attachment:
     import weasyprint
     from weasyprint.urls import FatalURLFetchingError
 
+    from . import pagination
     from .fetcher import WorkspaceFetcher
+
+    pagination.install()
 
     fetcher = WorkspaceFetcher(root)
     attachments = []

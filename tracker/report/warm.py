@@ -2,7 +2,8 @@
 
 Imported by that server (workers.py): everything an edition's rendering imports, so that each
 forked process starts with it already loaded: tracker's report modules, Jinja's environment for
-the shipped templates, WeasyPrint and the modules it imports only when it first writes a PDF.
+the shipped templates, WeasyPrint (with pagination.py's changes) and the modules it imports
+only when it first writes a PDF.
 Nothing here renders, so no font, layout or PDF state exists before the fork.
 """
 from __future__ import annotations
@@ -13,6 +14,7 @@ import email.policy  # noqa: F401
 import weasyprint  # noqa: F401
 import weasyprint.pdf  # noqa: F401
 
-from . import context, fetcher, html, pdf  # noqa: F401
+from . import context, fetcher, html, pagination, pdf  # noqa: F401
 
 html.environment()
+pagination.install()
