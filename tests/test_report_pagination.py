@@ -3,13 +3,18 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import inspect
 import io
+import sys
+import types
 from pathlib import Path
 from typing import Iterator
 
+import pydyf
 import pypdf
 import pytest
 import weasyprint
+from weasyprint import document as weasy_document
 from weasyprint import layout as weasy_layout
 from weasyprint.layout import page as weasy_page
 
@@ -17,7 +22,8 @@ from tests.report_demo import AS_OF, make_workspace
 from tracker.report import pagination, render_programme
 from tracker.workspace import Workspace
 
-NAMES = ["layout_document", "make_page", "set_page_type_computed_styles"]
+NAMES = ["LayoutContext.get_string_or_element_for", "PDF.page_references", "layout_document", "make_page",
+         "set_page_type_computed_styles"]
 
 # Everything the replaced steps touch: margin boxes on every side with page counters, first,
 # left, right, blank and named pages, running strings, a contents list with target-counter,
@@ -72,31 +78,51 @@ def render_both(html: str) -> tuple[bytes, bytes]:
 
 
 def test_installed_over_the_weasyprint_they_were_written_for(replaced: list[str]) -> None:
-    assert weasyprint.__version__ == "70.0", "read pagination.py's changes against this version's code"
+    assert (weasyprint.__version__, pydyf.__version__) == ("70.0", "0.13.0"), \
+        "read pagination.py's changes against these versions' code"
     assert replaced == NAMES
-    for function in (weasy_page.make_page, weasy_page.set_page_type_computed_styles, weasy_layout.layout_document):
-        assert "_tracker_" in " ".join(function.__code__.co_names), function.__name__
-        assert function.__code__.co_filename == weasy_page.make_all_pages.__code__.co_filename or \
-            function.__code__.co_filename == weasy_layout.layout_fixed_boxes.__code__.co_filename
+    for patch in pagination.PATCHES:
+        _, _, _, function = pagination._find(patch)
+        assert "_tracker_" in " ".join(function.__code__.co_names), patch.function
+        assert function.__qualname__ == patch.function
+        assert function.__code__.co_filename == inspect.getsourcefile(sys.modules[patch.module])
+
+
+def test_the_changed_functions_are_the_ones_weasyprint_calls(replaced: list[str],
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    assert weasy_document.layout_document is weasy_layout.layout_document  # imported there by name
+    calls: dict[str, int] = {}
+    for name, helper in pagination.HELPERS.items():
+        def counted(*args: object, _name: str = name, _helper: object = helper) -> object:
+            calls[_name] = calls.get(_name, 0) + 1
+            return _helper(*args)  # type: ignore[operator]
+        for module in (weasy_page, weasy_layout, pydyf):
+            if name in vars(module):
+                monkeypatch.setitem(vars(module), name, counted)
+    weasyprint.HTML(string=paged_html(3, fixed=False)).write_pdf()
+    assert sorted(calls) == sorted(pagination.HELPERS) and min(calls.values()) > 1, calls
 
 
 def test_line_numbers_stay_weasyprints(replaced: list[str]) -> None:
-    import dis
+    def lines(code: types.CodeType) -> set[int]:  # of the function and the code nested in it
+        nested = (lines(const) for const in code.co_consts if isinstance(const, types.CodeType))
+        return {line for _, _, line in code.co_lines() if line is not None}.union(*nested)
 
     pagination.uninstall()
-    lines = {f.__name__: {i.positions.lineno for i in dis.get_instructions(f)} - {None} for f in
-             (weasy_page.make_page, weasy_layout.layout_document)}
+    before = {patch.function: pagination._find(patch)[3].__code__ for patch in pagination.PATCHES}
     pagination.install()
-    for function in (weasy_page.make_page, weasy_layout.layout_document):
-        after = {i.positions.lineno for i in dis.get_instructions(function)} - {None}
-        assert max(after) == max(lines[function.__name__]) and min(after) == min(lines[function.__name__])
+    for patch in pagination.PATCHES:
+        after = pagination._find(patch)[3].__code__
+        assert after.co_firstlineno == before[patch.function].co_firstlineno, patch.function
+        assert max(lines(after)) == max(lines(before[patch.function])), patch.function
 
 
 def test_uninstalled_weasyprint_is_its_own_again(replaced: list[str]) -> None:
     pagination.uninstall()
     for patch in pagination.PATCHES:
-        module = weasy_page if patch.module.endswith("page") else weasy_layout
-        assert pagination.fingerprint(getattr(module, patch.function)) == patch.fingerprint
+        assert pagination.fingerprint(pagination._find(patch)[3]) == patch.fingerprint
+    assert weasy_document.layout_document is weasy_layout.layout_document
+    assert "_tracker_" not in " ".join(weasy_document.layout_document.__code__.co_names)
 
 
 def test_other_code_is_left_alone(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -106,7 +132,7 @@ def test_other_code_is_left_alone(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(pagination, "PATCHES", tuple(changed))
     original = weasy_page.make_page
     try:
-        assert pagination.install() == ["layout_document", "set_page_type_computed_styles"]
+        assert pagination.install() == [name for name in NAMES if name != "make_page"]
         assert weasy_page.make_page is original
     finally:
         pagination.uninstall()
@@ -129,6 +155,35 @@ def test_carried_sets_are_what_the_lists_would_hold() -> None:
     assert again.items == set()
     rebuilt, _ = pagination._previous_pages(context, states, 5)  # not the page after 1: rebuilt
     assert rebuilt.items == {"a1", "a2", "a3"} and "a0" not in rebuilt
+
+
+def test_the_last_page_before_is_what_the_backward_search_finds() -> None:
+    def searched(store: dict[int, list[str]], page: int) -> int | None:  # WeasyPrint's own loop
+        return next((previous for previous in range(page - 1, 0, -1) if previous in store), None)
+
+    store: dict[int, list[str]] = {}
+    for page in range(1, 12):
+        assert pagination._last_page_before(store, page) == searched(store, page)
+    for added in (7, 1, 4, 9):  # keys arrive in any order; the sorted copy follows
+        store[added] = [f"set on {added}"]
+        for page in range(0, 12):
+            assert pagination._last_page_before(store, page) == searched(store, page), (added, page)
+    assert pagination._last_page_before({0: ["before the first page"]}, 3) is None
+
+
+def test_page_references_follow_the_pages_added() -> None:
+    pdf = pydyf.PDF()
+    pagination.uninstall()
+    pagination.install()
+    try:
+        for _ in range(3):
+            pdf.add_page(pydyf.Dictionary({"Type": "/Page"}))
+            assert pdf.page_references is pdf.page_references  # kept while no page is added
+            assert len(pdf.page_references) == len(pdf.pages["Kids"]) // 3
+        built = pdf.page_references
+    finally:
+        pagination.uninstall()
+    assert built == pdf.page_references  # pydyf's own property, after uninstall
 
 
 @pytest.mark.parametrize("fixed", [False, True], ids=["margin-boxes", "fixed-box-on-every-page"])
