@@ -161,14 +161,18 @@ def test_the_last_page_before_is_what_the_backward_search_finds() -> None:
     def searched(store: dict[int, list[str]], page: int) -> int | None:  # WeasyPrint's own loop
         return next((previous for previous in range(page - 1, 0, -1) if previous in store), None)
 
-    store: dict[int, list[str]] = {}
+    class Context:
+        pass
+
+    context, store, other = Context(), {}, {5: ["another name's"]}
     for page in range(1, 12):
-        assert pagination._last_page_before(store, page) == searched(store, page)
+        assert pagination._last_page_before(context, store, page) == searched(store, page)
     for added in (7, 1, 4, 9):  # keys arrive in any order; the sorted copy follows
         store[added] = [f"set on {added}"]
         for page in range(0, 12):
-            assert pagination._last_page_before(store, page) == searched(store, page), (added, page)
-    assert pagination._last_page_before({0: ["before the first page"]}, 3) is None
+            assert pagination._last_page_before(context, store, page) == searched(store, page), (added, page)
+            assert pagination._last_page_before(context, other, page) == searched(other, page)
+    assert pagination._last_page_before(context, {0: ["before the first page"]}, 3) is None
 
 
 def test_page_references_follow_the_pages_added() -> None:

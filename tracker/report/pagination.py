@@ -78,7 +78,7 @@ PATCHES = (
           "            for previous_page in range(self.current_page - 1, 0, -1):\n"
           "                if previous_page in store[name]:\n"
           "                    return (store[name][previous_page][-1],)\n",
-          "            previous_page = _tracker_last_page_before(store[name], self.current_page)\n"
+          "            previous_page = _tracker_last_page_before(self, store[name], self.current_page)\n"
           "            if previous_page is not None:\n"
           "                return (store[name][previous_page][-1],)\n"),
     Patch("pydyf", "PDF.page_references",
@@ -232,24 +232,20 @@ def _any_fixed_boxes(context: Any, pages: list[Any]) -> bool:
     return bool(known[1])
 
 
-def _last_page_before(store: dict[int, Any], page: int) -> int | None:
+def _last_page_before(context: Any, store: dict[int, Any], page: int) -> int | None:
     """The largest page number below `page` (and above 0) among `store`'s keys, if any.
 
-    The keys are kept sorted per store, and sorted again only when the store has gained keys
-    (named strings and running elements are only ever added).
+    The keys are kept sorted per store, on the layout context (so for one document), and sorted
+    again only when the store has gained keys (named strings and running elements are only ever
+    added; a running element removed leaves its page's list).
     """
-    known = _sorted_keys.get(id(store))
+    known_stores = context.__dict__.setdefault("_tracker_sorted_keys", {})
+    known = known_stores.get(id(store))
     if known is None or known[0] is not store or known[1] != len(store):
-        known = (store, len(store), sorted(store))
-        if len(_sorted_keys) >= 64:
-            _sorted_keys.clear()
-        _sorted_keys[id(store)] = known
+        known = known_stores[id(store)] = (store, len(store), sorted(store))  # holds store: ids stay its
     keys = known[2]
     index = bisect.bisect_left(keys, page) - 1
     return keys[index] if index >= 0 and keys[index] > 0 else None
-
-
-_sorted_keys: dict[int, tuple[dict[int, Any], int, list[int]]] = {}  # holds each store: ids stay theirs
 
 
 def _page_references(pdf: Any, build: Callable[[], tuple[bytes, ...]]) -> tuple[bytes, ...]:
