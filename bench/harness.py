@@ -65,8 +65,8 @@ def instrument(pdf: bool) -> list[str]:
     """Wrap the stages; return the names of those that could not be found."""
     missing = []
     import tracker.report
-    import tracker.workspace
-    import tracker.yamlsafe
+    import tracker.model.workspace
+    import tracker.model.yamlsafe
 
     for module, name, stage in ((tracker.yamlsafe, "load", "parse"),
                                 (tracker.workspace, "check_document", "validate")):
@@ -74,12 +74,12 @@ def instrument(pdf: bool) -> list[str]:
             setattr(module, name, timed(stage, getattr(module, name)))
         else:
             missing.append(f"{module.__name__}.{name}")
-    from tracker.report import workers
+    from tracker.report.run import workers
 
     if hasattr(workers.Runner, "_processes"):  # every edition here, where the timers are
         workers.Runner._processes = lambda self: None
     else:
-        missing.append("tracker.report.workers.Runner._processes")
+        missing.append("tracker.report.run.workers.Runner._processes")
     rendering: list[bool] = []  # non-empty while an edition renders
 
     def marked(function: Callable[..., Any]) -> Callable[..., Any]:

@@ -71,14 +71,14 @@ def rendered_editions(factory: pytest.TempPathFactory) -> Path:
     """Rendered once per test session, whichever module asks first: both programmes' editions of
     PREVIOUS (HTML only) and AS_OF (HTML and PDF). Tests copy them with `copy_editions`."""
     if "root" not in _RENDERED:
-        from tracker.report import write_reports
-        from tracker.workspace import Workspace
+        from tracker.report import build
+        from tracker.model.workspace import Workspace
 
         root = write_workspace(factory.mktemp("rendered"), {"water-plan": WATER, "air-plan": AIR})
         ws = Workspace.at(root)
         programmes = ws.load_all()
-        write_reports(ws, programmes, PREVIOUS, ("html",), ws.reports)
-        write_reports(ws, programmes, AS_OF, ("html", "pdf"), ws.reports)
+        build(ws, PREVIOUS, ("html",), ws.reports, programmes=programmes)
+        build(ws, AS_OF, ("html", "pdf"), ws.reports, programmes=programmes)
         _RENDERED["root"] = root
     return _RENDERED["root"]
 

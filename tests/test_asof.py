@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from edit_helpers import TODAY, make_workspace, run
-from tracker.cli import update as update_cli
+from tracker.cli import edit as update_cli
 
 BEFORE, AFTER = "2025-01-31", "2025-05-31"
 
@@ -69,19 +69,12 @@ def test_text_status_as_of_is_unchanged_by_a_later_update(tmp_path: Path) -> Non
     assert "Achieved" not in first and "Achieved" in run(tmp_path, "status", "--as-of", AFTER).stdout
 
 
-def test_an_old_edition_regenerated_after_an_update_has_the_same_bytes(tmp_path: Path) -> None:
+def test_an_old_edition_regenerated_after_an_update_shows_what_was_known_then(tmp_path: Path) -> None:
     make_workspace(tmp_path)
-    first = _html(tmp_path, BEFORE)
     _update(tmp_path)
-    assert _html(tmp_path, BEFORE) == first
-    later = _html(tmp_path, AFTER)
-    assert later != first
-    text = later.decode()
-    assert "All berths back in service" in text and "Funding withdrawn" in text
-    old = first.decode()
+    old, later = _html(tmp_path, BEFORE).decode(), _html(tmp_path, AFTER).decode()
+    assert "All berths back in service" in later and "Funding withdrawn" in later
     assert "All berths back in service" not in old and "Funding withdrawn" not in old
-    # Regenerating the old edition once more, after the newer one exists, changes nothing either.
-    assert _html(tmp_path, BEFORE) == first
 
 
 def _git(root: Path, *args: str) -> str:
@@ -90,11 +83,11 @@ def _git(root: Path, *args: str) -> str:
     return subprocess.run(["git", "-C", str(root), *args], check=True, capture_output=True, text=True).stdout
 
 
-def test_an_old_pdf_edition_keeps_its_bytes_after_committed_updates(tmp_path: Path) -> None:
-    """The attached data and the cover's git revision are those of the as-of date, so a later
-    `update --commit` changes neither: the regenerated PDF is the same file."""
-    import hashlib
-
+def test_an_edition_always_has_the_same_bytes(tmp_path: Path) -> None:
+    """Same data and as-of date, same bytes, however and whenever it is rendered: again in this
+    process, in processes of their own (--jobs), into another folder, and after a later
+    `update --commit` (the attached data and the cover's git revision are those of the as-of
+    date, so a later commit changes neither). The one byte-identity test of the suite."""
     from pypdf import PdfReader
 
     make_workspace(tmp_path)
@@ -104,15 +97,28 @@ def test_an_old_pdf_edition_keeps_its_bytes_after_committed_updates(tmp_path: Pa
     _git(tmp_path, "add", "policies")
     _git(tmp_path, "commit", "-qm", "start")
     first_commit = _git(tmp_path, "rev-parse", "HEAD").strip()
-    pdf = tmp_path / "reports" / "harbour" / f"harbour-{BEFORE}.pdf"
-    assert run(tmp_path, "report", "harbour", "--as-of", BEFORE, "--format", "pdf").exit_code == 0
-    first = pdf.read_bytes()
+    folder = tmp_path / "reports" / "harbour"
+    names = [f"harbour-{BEFORE}.html", f"harbour-{BEFORE}.pdf"]
+
+    def edition(*args: str, out: Path = tmp_path / "reports") -> list[bytes]:
+        result = run(tmp_path, "report", "--as-of", BEFORE, "--out", str(out), "--force", *args)
+        assert result.exit_code == 0, result.output
+        return [(out / "harbour" / name).read_bytes() for name in names]
+
+    first = edition()
+    assert first[1].startswith(b"%PDF-") and b"</html>" in first[0]
+    assert edition() == first  # again, in this process (one edition renders here)
+    (tmp_path / "policies" / "second.yaml").write_text(
+        (tmp_path / "policies" / "harbour.yaml").read_text().replace("id: harbour", "id: second"))
+    assert edition("--jobs", "2") == first  # two editions: each in a process of its own
+    assert edition("--jobs", "2", out=tmp_path / "elsewhere") == first  # another output folder
+    (tmp_path / "policies" / "second.yaml").unlink()
     result = run(tmp_path, "update", "harbour/park", "--status", "stalled", "--note", "Funding withdrawn",
                  "--date", "2025-03-01", "--commit", "--by", "Ana")
     assert result.exit_code == 0, result.output
     assert _git(tmp_path, "rev-parse", "HEAD").strip() != first_commit
-    assert run(tmp_path, "report", "harbour", "--as-of", BEFORE, "--format", "pdf").exit_code == 0
-    assert hashlib.sha256(pdf.read_bytes()).hexdigest() == hashlib.sha256(first).hexdigest()
+    assert edition() == first  # after a later, committed update
+    pdf = folder / names[1]
     attached = PdfReader(pdf).attachments["harbour.yaml"][0].decode()
     assert "Funding withdrawn" not in attached and f"as recorded on {BEFORE}" in attached
     # The new edition carries the new entry and the new commit.
@@ -127,23 +133,24 @@ def test_the_fingerprint_of_an_edition_follows_the_file_and_its_git_state(tmp_pa
     """What incremental rendering records: the file's bytes and git state, read without parsing."""
     import datetime as dt
 
-    from tracker.report import RenderOptions, inputs
-    from tracker.workspace import Workspace
+    from tracker.report import RenderOptions
+    from tracker.report.run import inputs
+    from tracker.model.workspace import Workspace
 
     make_workspace(tmp_path)
     ws = Workspace.at(tmp_path)
     programme = ws.programme("harbour")
     day = dt.date.fromisoformat(BEFORE)
-    first = inputs.fingerprint(ws, programme, day, RenderOptions())
+    first = inputs.of_programme(ws, programme, day, RenderOptions())
     assert first.git is None and first.file == programme.path.read_bytes() and first.since is None
     _git(tmp_path, "init", "-q")
     for key, value in (("user.name", "Desk"), ("user.email", "desk@example.org"), ("commit.gpgsign", "false")):
         _git(tmp_path, "config", key, value)
-    assert inputs.fingerprint(ws, programme, day, RenderOptions()).git is None  # a repository with no commit yet
+    assert inputs.of_programme(ws, programme, day, RenderOptions()).git is None  # a repository with no commit yet
     _git(tmp_path, "add", "policies")
     _git(tmp_path, "commit", "-qm", "start")
-    committed = inputs.fingerprint(ws, programme, day, RenderOptions()).git
+    committed = inputs.of_programme(ws, programme, day, RenderOptions()).git
     assert committed == inputs.revision.Head(_git(tmp_path, "rev-parse", "HEAD").strip(), False)
     _update(tmp_path)
-    changed = inputs.fingerprint(ws, programme, day, RenderOptions())
+    changed = inputs.of_programme(ws, ws.programme("harbour"), day, RenderOptions())
     assert changed.git == inputs.revision.Head(committed.commit, True) and changed.file != first.file

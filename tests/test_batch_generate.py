@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tracker.workspace import Workspace
+from tracker.model.workspace import Workspace
 
 GENERATOR = Path(__file__).resolve().parent.parent / "bench" / "generate.py"
 

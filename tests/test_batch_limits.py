@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from tracker import yamlsafe
+from tracker.model import yamlsafe
 from tracker.errors import InvalidData
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import MINIMAL, REPO, run
-from tracker.init import schema_text
+from tracker.edit.scaffold import schema_text
 
 
 def test_status_table(workspace) -> None:
@@ -109,10 +109,20 @@ def test_workspace_without_policies(tmp_path: Path) -> None:
     assert result.stderr == "error: policies: no policies/ folder here; run `tracker init DIR` or pass --root\n"
 
 
-def test_tracker_root_environment_variable(workspace, monkeypatch) -> None:
+def test_tracker_root_environment_variable(workspace, monkeypatch, tmp_path: Path) -> None:
+    """The workspace named by TRACKER_ROOT is the one used, wherever the command runs from."""
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)  # no policies/ here: only TRACKER_ROOT can make this work
     root = workspace({"demo.yaml": MINIMAL})
     monkeypatch.setenv("TRACKER_ROOT", str(root))
-    assert run("validate").exit_code == 0
+    valid = run("validate")
+    assert valid.exit_code == 0 and valid.stderr.startswith("1 programme(s), "), valid.output
+    (root / "policies" / "broken.yaml").write_text("id: broken\n")
+    broken = run("validate")
+    assert broken.exit_code == 1 and broken.stderr.startswith("policies/broken.yaml:1:1: "), broken.output
+    monkeypatch.setenv("TRACKER_ROOT", str(elsewhere))
+    assert run("validate").exit_code == 1  # an empty folder: no policies/
 
 
 def test_html_only_run_never_imports_weasyprint(workspace) -> None:
@@ -142,7 +152,7 @@ def test_schema_is_json_schema_and_matches_the_shipped_copy() -> None:
 
 def test_schema_accepts_valid_and_rejects_invalid_files() -> None:
     jsonschema = pytest.importorskip("jsonschema")
-    from tracker import yamlsafe
+    from tracker.model import yamlsafe
 
     schema = json.loads(run("schema").stdout)
     data = yamlsafe.parse(MINIMAL, "demo.yaml").data

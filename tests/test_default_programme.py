@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import REPO, run
-from tracker.init import default_programme
-from tracker.workspace import Workspace
+from tracker.edit.scaffold import default_programme
+from tracker.model.workspace import Workspace
 
 PRIORITIES = ["cooperation-initiatives", "digital-infrastructure", "data-governance", "digital-talent"]
 
@@ -62,5 +62,5 @@ def test_default_report_pdf_holds_the_priorities_and_statuses(tmp_path: Path, pr
     assert starts == sorted(starts)
     for i, priority in enumerate(programme.priorities):
         section = text[starts[i]: starts[i + 1] if i + 1 < len(starts) else len(text)]
-        label = programme.status(priority.current(dt.date(2026, 11, 29)).status).label
+        label = programme.status(priority.latest_entry(dt.date(2026, 11, 29)).status).label
         assert label in section, (priority.id, label)

@@ -8,8 +8,8 @@ import pytest
 
 from tests.distribute_support import AS_OF, PREVIOUS, WATER, parse, write_workspace
 from tracker.distribute import message
-from tracker.distribute.addresses import check_mailbox
-from tracker.workspace import Workspace
+from tracker.model.addresses import check_mailbox
+from tracker.model.workspace import Workspace
 
 PDF = bytes(range(256)) * 40  # every byte value: the attachment must survive byte for byte
 NOW = dt.datetime(2024, 7, 1, 9, 0, tzinfo=dt.timezone.utc)

@@ -7,9 +7,10 @@ from pathlib import Path
 import pytest
 
 from edit_helpers import DATA, TODAY, added_lines, make_workspace
-from tracker import edit, roundtrip, yamlsafe
+from tracker.edit import operations as edit, roundtrip
+from tracker.model import yamlsafe
 from tracker.errors import InvalidData
-from tracker.workspace import Workspace
+from tracker.model.workspace import Workspace
 
 OPTIONS = edit.Options(today=TODAY)
 
@@ -34,7 +35,7 @@ def test_entry_appended_to_a_commented_file_adds_only_its_lines(tmp_path: Path) 
     ]
     # The new entry sits right after the last entry, before the milestones.
     assert "        by: \"Desk\"\n      - date: 2025-05-02\n" in after
-    assert Workspace.at(tmp_path).load_file(path).priority("quay").current(TODAY).status == "at_risk"
+    assert Workspace.at(tmp_path).load_file(path).priority("quay").latest_entry(TODAY).status == "at_risk"
 
 
 def test_every_comment_quote_and_blank_line_survives_a_series_of_edits(tmp_path: Path) -> None:
@@ -89,7 +90,7 @@ def test_back_filled_entry_goes_after_entries_of_the_same_date(tmp_path: Path) -
     assert [(e.date.isoformat(), e.status) for e in quay.history] == [
         ("2022-12-01", "not_started"), ("2023-01-10", "not_started"),
         ("2024-03-15", "in_progress"), ("2024-03-15", "at_risk")]
-    assert quay.current(dt.date(2024, 3, 15)).status == "at_risk"
+    assert quay.latest_entry(dt.date(2024, 3, 15)).status == "at_risk"
 
 
 def test_flow_style_entries_stay_flow_style(tmp_path: Path) -> None:
@@ -127,7 +128,7 @@ def test_bom_and_crlf_line_endings_are_kept(tmp_path: Path) -> None:
     assert data.startswith(b"\xef\xbb\xbf")
     assert data.count(b"\n") == data.count(b"\r\n") == original.count(b"\n") + 3
     assert b"\r\n      - date: 2025-05-02\r\n        status: in_progress\r\n        note: Still going.\r\n" in data
-    assert ws.load_file(path).priority("quay").current(TODAY).note == "Still going."
+    assert ws.load_file(path).priority("quay").latest_entry(TODAY).note == "Still going."
 
 
 def test_file_without_final_newline(tmp_path: Path) -> None:
@@ -157,7 +158,7 @@ def test_notes_that_look_like_other_things_stay_text(tmp_path: Path, note: str, 
     ws, path = _ws(tmp_path)
     edit.add_entry(ws, "harbour", "quay", edit.Entry(dt.date(2025, 5, 2), "at_risk", note), OPTIONS)
     assert written in path.read_text()
-    assert ws.load_file(path).priority("quay").current(TODAY).note == note
+    assert ws.load_file(path).priority("quay").latest_entry(TODAY).note == note
 
 
 @pytest.mark.parametrize("value, written", [(7, "value: 7"), (-2.5, "value: -2.5"), (1e-05, "value: 0.00001"),
@@ -225,7 +226,7 @@ def test_an_empty_history_becomes_a_block_list(tmp_path: Path, empty: str) -> No
     assert after.endswith("\n      - date: 2025-01-01\n        status: in_progress\n        note: Begun.\n"
                           "  - id: two\n    title: Two\n")
     assert ("# none yet" in after) == ("# none yet" in empty)
-    assert ws.load_file(path).priority("one").current(TODAY).note == "Begun."
+    assert ws.load_file(path).priority("one").latest_entry(TODAY).note == "Begun."
 
 
 def test_document_markers_and_a_closing_comment_are_kept(tmp_path: Path) -> None:

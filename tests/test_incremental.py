@@ -10,10 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from tests.batch_support import AS_OF, make_workspace, programme_text, run, stamps
-from tracker import report
-from tracker.report import RenderOptions, batch, manifest as inputs
-from tracker.workspace import Workspace
+from tests.batch_support import AS_OF, make_workspace, programme_text, run, run_process, stamps
+from tracker.report.run import stage as report
+from tracker.report import RenderOptions
+from tracker.report.run import manifest as inputs
+from tracker.report.run import pipeline as batch
+from tracker.model.workspace import Workspace
 
 
 # Started by every fresh interpreter (the server that forks an edition's process among them):
@@ -22,16 +24,16 @@ COUNTING = '''
 import os
 
 if os.environ.get("TRACKER_TEST_COUNT"):
-    import tracker.report as report
-    from tracker.workspace import Workspace
+    import tracker.report.run.stage as report
+    from tracker.model.workspace import Workspace
 
     def _note(line):
         with open(os.environ["TRACKER_TEST_COUNT"], "a", encoding="utf-8") as log:
             log.write(line + "\\n")
 
-    _render, _load = report.render_programme, Workspace.load_file
+    _render, _load = report.render_edition, Workspace.load_file
 
-    def render_programme(ws, programme, *args, **kwargs):
+    def render_edition(ws, programme, *args, **kwargs):
         _note(programme.id)
         return _render(ws, programme, *args, **kwargs)
 
@@ -39,7 +41,7 @@ if os.environ.get("TRACKER_TEST_COUNT"):
         _note(f"parsed {path.name}")
         return _load(self, path)
 
-    report.render_programme = render_programme
+    report.render_edition = render_edition
     Workspace.load_file = load_file
 '''
 
@@ -72,7 +74,7 @@ class Counted:
 def counted(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Counted:
     """What was rendered and parsed, wherever: patched here, and by a sitecustomize elsewhere."""
     calls: list[str] = []
-    render = report.render_programme
+    render = report.render_edition
     load = Workspace.load_file
 
     def counting_render(ws, programme, *args, **kwargs):  # type: ignore[no-untyped-def]
@@ -83,7 +85,7 @@ def counted(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Counted:
         calls.append(f"parsed {path.name}")
         return load(self, path)
 
-    monkeypatch.setattr(report, "render_programme", counting_render)
+    monkeypatch.setattr(report, "render_edition", counting_render)
     monkeypatch.setattr(Workspace, "load_file", counting_load)
     hooks = tmp_path / "count-hooks"
     hooks.mkdir()
@@ -127,7 +129,7 @@ def test_second_run_renders_and_parses_nothing_and_still_prints_the_paths(render
                                                                           counted: Counted) -> None:
     root = copy_of(rendered, tmp_path)
     before = stamps(root / "reports")
-    result = run(root)
+    result = run_process(root)
     assert result.exit_code == 0
     assert result.stdout.splitlines() == edition_files(root, "alpha", "beta")  # scripts still find them
     assert result.stderr == ""  # stderr is not a terminal here: quiet
@@ -139,7 +141,7 @@ def test_changing_one_programme_renders_exactly_that_one(rendered: Path, tmp_pat
     root = copy_of(rendered, tmp_path)
     before = stamps(root / "reports")
     (root / "policies" / "beta.yaml").write_text(programme_text("beta", km=99), encoding="utf-8")
-    result = run(root)
+    result = run_process(root)
     assert result.exit_code == 0, result.output
     assert [c for c in counted if not c.startswith("parsed")] == ["beta"]
     assert result.stdout.splitlines() == edition_files(root, "alpha", "beta")
@@ -153,7 +155,7 @@ def test_changing_one_programme_renders_exactly_that_one(rendered: Path, tmp_pat
 def test_force_renders_every_edition_again(rendered: Path, tmp_path: Path, counted: Counted) -> None:
     root = copy_of(rendered, tmp_path)
     before = stamps(root / "reports")
-    result = run(root, "--force", "--format", "html")
+    result = run_process(root, "--force", "--format", "html")
     assert result.exit_code == 0
     assert [c for c in counted if not c.startswith("parsed")] == ["alpha", "beta"]
     assert len(result.stdout.splitlines()) == 2
@@ -167,7 +169,7 @@ def test_a_deleted_or_edited_output_is_rendered_again(rendered: Path, tmp_path: 
     (root / "reports" / "alpha" / f"alpha-{AS_OF}.pdf").unlink()
     html = root / "reports" / "beta" / f"beta-{AS_OF}.html"
     html.write_text(html.read_text() + "<!-- edited by hand -->")
-    result = run(root, "--format", "all")
+    result = run_process(root, "--format", "all")
     assert result.exit_code == 0
     assert sorted(c for c in counted if not c.startswith("parsed")) == ["alpha", "beta"]
     assert "edited by hand" not in html.read_text()
@@ -177,11 +179,11 @@ def test_a_damaged_manifest_means_render_again_not_a_crash(rendered: Path, tmp_p
     root = copy_of(rendered, tmp_path)
     (root / "reports" / "alpha" / f".alpha-{AS_OF}.inputs.json").write_text("{not json")
     (root / "reports" / "beta" / f".beta-{AS_OF}.inputs.json").write_text('{"manifest": 1, "inputs": []}')
-    result = run(root)
+    result = run_process(root)
     assert result.exit_code == 0, result.output
     assert sorted(c for c in counted if not c.startswith("parsed")) == ["alpha", "beta"]
     counted.clear()
-    assert run(root).exit_code == 0
+    assert run_process(root).exit_code == 0
     assert counted == []
 
 
@@ -203,14 +205,14 @@ def test_an_unknown_programme_id_is_still_an_error_when_everything_is_current(re
 
 def test_naming_a_current_programme_renders_nothing(rendered: Path, tmp_path: Path, counted: Counted) -> None:
     root = copy_of(rendered, tmp_path)
-    assert run(root, "beta").stdout.splitlines() == edition_files(root, "beta")
+    assert run_process(root, "beta").stdout.splitlines() == edition_files(root, "beta")
     assert counted == []
-    result = run(root, "beta", "--format", "pdf")  # another set of formats: rendered once...
+    result = run_process(root, "beta", "--format", "pdf")  # another set of formats: rendered once...
     assert result.exit_code == 0
     assert result.stdout.splitlines() == edition_files(root, "beta", formats=("pdf",))
     assert [c for c in counted if not c.startswith("parsed")] == ["beta"]
     counted.clear()
-    assert run(root, "beta", "--format", "pdf").stdout.splitlines() == edition_files(root, "beta", formats=("pdf",))
+    assert run_process(root, "beta", "--format", "pdf").stdout.splitlines() == edition_files(root, "beta", formats=("pdf",))
     assert counted == []  # ...and then current, without parsing any file
 
 
@@ -224,14 +226,14 @@ def html_workspace(tmp_path: Path) -> tuple[Workspace, list]:
 
 def render(ws: Workspace, programmes: list, as_of: dt.date = AS_OF, options: RenderOptions = RenderOptions(),
            formats: tuple[str, ...] = ("html",)) -> batch.Outcome:
-    return batch.render_editions(ws, programmes, as_of, formats, ws.reports, options)
+    return batch.build(ws, as_of, formats, ws.reports, options, programmes=programmes)
 
 
 def test_every_input_change_renders_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     ws, programmes = html_workspace(tmp_path)
     html = ws.reports / "alpha" / f"alpha-{AS_OF}.html"
     assert render(ws, programmes).written == [html]
-    assert render(ws, programmes).written == [] and render(ws, programmes).current == [html]
+    assert render(ws, programmes).written == [] and render(ws, programmes).up_to_date == [html]
 
     # options: each field of RenderOptions is an input
     templates = tmp_path / "templates"

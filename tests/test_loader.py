@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import MINIMAL, run
-from tracker import yamlsafe
+from tracker.model import yamlsafe
 
 
 def check_bad(workspace, content: str | bytes, expected: str) -> None:

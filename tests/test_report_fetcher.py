@@ -10,7 +10,7 @@ import pytest
 
 from tests.conftest import run
 from tests.report_demo import AS_OF, make_workspace, pdf_text
-from tracker.report.fetcher import Refused, WorkspaceFetcher
+from tracker.report.render.fetcher import Refused, WorkspaceFetcher
 
 
 class Recorder(http.server.BaseHTTPRequestHandler):

@@ -166,7 +166,7 @@ def test_template_dir_overrides_and_extends_the_defaults(demo: Path, tmp_path: P
 
 @pytest.mark.parametrize("template, message", [
     ("{% extends 'default:report.html' %}{% block cover %}{{ report.nothing }}{% endblock %}",
-     "error: template error: 'tracker.report.context.ReportContext object' has no attribute 'nothing'"),
+     "error: template error: 'tracker.report.content.context.ReportContext object' has no attribute 'nothing'"),
     ("{% extends 'default:report.html' %}{% block cover %}{% if %}{% endblock %}", "report.html:1: template error:"),
     ("{% extends 'report.html' %}", "error: template error: report.html includes or extends itself"),
 ])

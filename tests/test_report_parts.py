@@ -6,11 +6,11 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from tracker.model import Programme, Source
-from tracker.report import charts
-from tracker.report.citations import Citations
-from tracker.report.progress import progress
-from tracker.report.views import first_sentence
+from tracker.model.records import Programme, Source
+from tracker.report.content import charts
+from tracker.report.content.citations import Citations
+from tracker.report.content.progress import progress
+from tracker.report.content.views import first_sentence
 
 SVG = "{http://www.w3.org/2000/svg}"
 

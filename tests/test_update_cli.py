@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from edit_helpers import TODAY, added_lines, make_workspace, run
-from tracker import roundtrip
-from tracker.cli import update as update_cli
-from tracker.workspace import Workspace
+from tracker.edit import roundtrip
+from tracker.cli import edit as update_cli
+from tracker.model.workspace import Workspace
 
 
 @pytest.fixture(autouse=True)
@@ -41,7 +41,7 @@ def test_update_appends_an_entry_dated_today(ws: Path) -> None:
                  "--source", "paper-2024", "--source", "https://example.org/inspection", "--by", "Ana Lima")
     assert result.exit_code == 0, result.output
     assert result.stdout == "policies/harbour.yaml: harbour/quay: At risk (at_risk) on 2025-06-01\n"
-    entry = load(ws).priority("quay").current(TODAY)
+    entry = load(ws).priority("quay").latest_entry(TODAY)
     assert (entry.date, entry.status, entry.note, entry.sources, entry.by) == (
         TODAY, "at_risk", "Cracks in the piles", ("paper-2024", "https://example.org/inspection"), "Ana Lima")
 
@@ -52,8 +52,8 @@ def test_update_with_a_date_back_fills_in_date_order(ws: Path) -> None:
     history = load(ws).priority("quay").history
     assert [e.date.isoformat() for e in history] == ["2023-01-10", "2023-07-01", "2024-03-15"]
     # The current status is still the latest entry.
-    assert load(ws).priority("quay").current(TODAY).status == "in_progress"
-    assert load(ws).priority("quay").current(dt.date(2023, 8, 1)).note == "Mid-way"
+    assert load(ws).priority("quay").latest_entry(TODAY).status == "in_progress"
+    assert load(ws).priority("quay").latest_entry(dt.date(2023, 8, 1)).note == "Mid-way"
 
 
 @pytest.mark.parametrize("args, message", [
@@ -193,8 +193,8 @@ def test_future_dates_need_allow_future(ws: Path) -> None:
     assert programme.source("future").date == "2025-07"
     assert programme.priority("quay").history[-1].date == dt.date(2025, 6, 2)
     # An entry planned for later does not count before its date.
-    assert programme.priority("quay").current(TODAY).status == "in_progress"
-    assert programme.priority("quay").current(TODAY).date == dt.date(2024, 3, 15)
+    assert programme.priority("quay").latest_entry(TODAY).status == "in_progress"
+    assert programme.priority("quay").latest_entry(TODAY).date == dt.date(2024, 3, 15)
 
 
 def test_an_entry_dated_today_needs_no_flag(ws: Path) -> None:
@@ -385,7 +385,7 @@ def test_in_a_terminal_missing_options_are_asked_for(ws: Path, monkeypatch: pyte
     assert "'finished' is not one of" in result.stderr
     assert "Note (what the evidence shows):" in result.stderr
     assert "Source for 'achieved' (id or URL):" in result.stderr
-    entry = load(ws).priority("quay").current(TODAY)
+    entry = load(ws).priority("quay").latest_entry(TODAY)
     assert (entry.status, entry.note, entry.sources) == ("achieved", "Quay reopened", ("paper-2024",))
 
 

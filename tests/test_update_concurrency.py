@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 
 from edit_helpers import TODAY, make_workspace
-from tracker import edit, lock
+from tracker.edit import operations as edit, lock
 from tracker.errors import WorkspaceError
-from tracker.workspace import Workspace
+from tracker.model.workspace import Workspace
 
 ENV = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
 
@@ -42,8 +42,8 @@ def test_twenty_concurrent_updates_all_land(tmp_path: Path) -> None:
 
 WRITER = textwrap.dedent("""
     import datetime as dt, sys
-    from tracker import edit
-    from tracker.workspace import Workspace
+    from tracker.edit import operations as edit
+    from tracker.model.workspace import Workspace
     ws = Workspace.at(sys.argv[1])
     options = edit.Options(today=dt.date(2100, 1, 1))
     n = int(sys.argv[2])
@@ -81,7 +81,7 @@ def test_a_writer_killed_at_any_moment_leaves_a_valid_file(tmp_path: Path) -> No
     edit.add_entry(ws, "harbour", "quay", edit.Entry(TODAY, "stalled", "after the kills"),
                    edit.Options(today=TODAY, lock_timeout=5))
     assert Workspace.at(tmp_path).load_file(tmp_path / "policies" / "harbour.yaml").priority("quay") \
-        .current(TODAY).note == "after the kills"
+        .latest_entry(TODAY).note == "after the kills"
     # Temporary files a killed writer may leave are hidden, and never taken for programmes.
     assert [p.name for p in ws.programme_files()] == ["harbour.yaml"]
 
@@ -89,7 +89,7 @@ def test_a_writer_killed_at_any_moment_leaves_a_valid_file(tmp_path: Path) -> No
 HOLDER = textwrap.dedent("""
     import sys, time
     from pathlib import Path
-    from tracker import lock
+    from tracker.edit import lock
     with lock.locked(Path(sys.argv[1])):
         print("locked", flush=True)
         time.sleep(30)

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from edit_helpers import make_workspace
-from tracker.workspace import Workspace
+from tracker.model.workspace import Workspace
 
 ENV = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1]), "COLUMNS": "200"}
 
@@ -70,7 +70,7 @@ def test_update_asks_for_status_and_note_in_a_terminal(tmp_path: Path) -> None:
     term.type("Piles cracked")
     assert term.finish() == 0, term.screen
     assert "policies/harbour.yaml: harbour/quay: At risk (at_risk) on 2025-01-01" in term.screen
-    entry = Workspace.at(tmp_path).load_file(path).priority("quay").current(dt.date(2025, 1, 1))
+    entry = Workspace.at(tmp_path).load_file(path).priority("quay").latest_entry(dt.date(2025, 1, 1))
     assert (entry.status, entry.note) == ("at_risk", "Piles cracked")
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 
 @dataclass(frozen=True, order=True)
@@ -27,13 +28,23 @@ class TrackerError(Exception):
 
     exit_code = 1
 
+    def lines(self) -> list[str]:
+        """What a user reads: one line each, as the command line prints them."""
+        return [f"error: {line}" for line in (str(self).splitlines() or [type(self).__name__])]
+
 
 class InvalidData(TrackerError):
-    """One or more problems found in the user's files."""
+    """One or more problems found in the user's files, each located (PATH:LINE:COLUMN: FIELD: ...)."""
 
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = sorted(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
+
+    def __reduce__(self) -> tuple[type, tuple[list[Problem]]]:  # crosses process boundaries intact
+        return (InvalidData, (self.problems,))
+
+    def lines(self) -> list[str]:
+        return [str(problem) for problem in self.problems]
 
 
 class NotFound(TrackerError):
@@ -46,6 +57,59 @@ class WorkspaceError(TrackerError):
 
 class RenderError(TrackerError):
     """A report could not be rendered."""
+
+
+class Refused(RenderError):
+    """A resource a report may not use (rendering fetches only data: URLs and workspace files)."""
+
+
+class EditRefused(TrackerError):
+    """The change asked for breaks a rule (a future date, a duplicate id, ...); nothing was written."""
+
+
+class EditError(TrackerError):
+    """The file could not be edited without changing more than the edit asked for."""
+
+
+class LogBusy(WorkspaceError):
+    """Another run is writing the same delivery log."""
+
+
+class SmtpFatal(TrackerError):
+    """The mail server cannot be used at all in this run (TLS, login, missing extension)."""
+
+
+class Unreachable(TrackerError):
+    """No connection to the mail server could be made, even after the retries."""
+
+
+# Signals passed inside the library, turned into one of the errors above (or a `Problem`)
+# before anything reaches a user.
+
+class BadValue(Exception):
+    """A value of the wrong shape; the message is shown to the user, located by the caller."""
+
+
+class YamlStop(Exception):
+    """Loading stops at a node: `mark` is where, `field` the path of the value."""
+
+    def __init__(self, mark: Any, message: str, field: str = "(file)") -> None:
+        super().__init__(message)
+        self.mark = mark
+        self.message = message
+        self.field = field
+
+
+class SmtpTransient(Exception):
+    """A failure worth retrying (4xx replies, dropped connections)."""
+
+
+class SmtpPermanent(Exception):
+    """A refusal not worth retrying (5xx replies)."""
+
+
+class SmtpNoConnection(SmtpTransient):
+    """Transient, and no connection at all could be made."""
 
 
 def display_path(path: Path, root: Path) -> str:

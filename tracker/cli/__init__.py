@@ -11,17 +11,17 @@ from typing import Any, Optional
 
 import click
 
-from .. import __version__
-from ..errors import TrackerError
-from .common import Context
+from tracker import __version__
+from tracker.errors import TrackerError
+from tracker.cli.common import Context
 
 
 #: Command name -> the module of tracker.cli defining it. Modules are imported when their
 #: command runs, so `tracker report` never pays for the email or editing code.
 COMMAND_MODULES = {
     "validate": "validate", "status": "status", "report": "report", "schema": "schema", "init": "init",
-    "distribute": "distribute", "publish": "distribute",
-    "update": "update", "record": "update", "milestone": "update", "source": "update", "history": "update",
+    "distribute": "distribute", "publish": "publish", "history": "history",
+    "update": "edit", "record": "edit", "milestone": "edit", "source": "edit",
 }
 
 
@@ -40,18 +40,13 @@ class TrackerGroup(click.Group):
         try:
             return super().invoke(ctx)
         except TrackerError as error:
-            for line in str(error).splitlines() or [type(error).__name__]:
-                click.echo(f"error: {line}" if not _located(line) else line, err=True)
+            for line in error.lines():
+                click.echo(line, err=True)
             ctx.exit(error.exit_code)
         except OSError as error:
             where = f"{error.filename}: " if error.filename else ""
             click.echo(f"error: {where}{error.strerror or error}", err=True)
             ctx.exit(1)
-
-
-def _located(line: str) -> bool:
-    head = line.split(": ", 1)[0]
-    return head.count(":") >= 2 and head.rsplit(":", 2)[-1].isdigit()
 
 
 @click.group(cls=TrackerGroup, context_settings={"help_option_names": ["-h", "--help"]})

@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any, Optional
 
 import click
 
-from ..fields import Bad, parse_date
-from ..workspace import Workspace
+from tracker.model.fields import MAX_SLUG, SLUG_RE, Bad, parse_date
+from tracker.model.workspace import Workspace
 
 
 class Context:
@@ -47,3 +48,57 @@ DATE = DateType()
 def today() -> dt.date:
     """The only place the clock is read: the default as-of date of a command."""
     return dt.date.today()
+
+
+class Reference(click.ParamType):
+    """PROGRAMME/PRIORITY[/ITEM]: ids separated by slashes, each a slug."""
+
+    def __init__(self, *parts: str) -> None:
+        self.parts = parts
+        self.name = "/".join(parts)
+
+    def convert(self, value: Any, param: Optional[click.Parameter], ctx: Optional[click.Context]) -> tuple[str, ...]:
+        if isinstance(value, tuple):
+            return value
+        pieces = str(value).split("/") if len(self.parts) > 1 else [str(value)]
+        if len(pieces) != len(self.parts):
+            self.fail(f"expected {self.name} ({len(self.parts)} ids separated by '/') but got {value!r}", param, ctx)
+        for name, piece in zip(self.parts, pieces):
+            if not SLUG_RE.match(piece) or len(piece) > MAX_SLUG:
+                self.fail(f"{name} must be an id of lowercase letters, digits and single hyphens, "
+                          f"but got {piece!r} in {value!r}", param, ctx)
+        return tuple(pieces)
+
+
+class NumberType(click.ParamType):
+    """A number written in decimals: 36, -2.5, 1e6; whole numbers stay whole."""
+
+    name = "NUMBER"
+    _RE = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$")
+
+    def convert(self, value: Any, param: Optional[click.Parameter], ctx: Optional[click.Context]) -> int | float:
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return value
+        text = str(value).strip()
+        if not self._RE.match(text):
+            self.fail(f"expected a number such as 36 or 2.5 but got {value!r}", param, ctx)
+        if re.match(r"^[+-]?\d+$", text):
+            return int(text)
+        number = float(text)
+        if number in (float("inf"), float("-inf")):
+            self.fail(f"{value!r} is too large", param, ctx)
+        return number
+
+
+class Checked(click.ParamType):
+    """A value checked by one of the schema's field types (same rules and messages)."""
+
+    def __init__(self, check: Any, name: str) -> None:
+        self.check = check
+        self.name = name
+
+    def convert(self, value: Any, param: Optional[click.Parameter], ctx: Optional[click.Context]) -> str:
+        try:
+            return str(self.check.check(value))
+        except Bad as bad:
+            self.fail(str(bad), param, ctx)

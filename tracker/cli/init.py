@@ -4,7 +4,7 @@ from pathlib import Path
 
 import click
 
-from ..init import create_workspace
+from tracker.edit.scaffold import create_workspace
 
 
 @click.command()

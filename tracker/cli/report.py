@@ -7,9 +7,8 @@ from typing import Any, Optional
 
 import click
 
-from ..report import FORMATS, RenderOptions, publish
-from ..report.pdf import VARIANTS
-from .common import DATE, Context, pass_context, today
+from tracker.report import FORMATS, PDF_VARIANTS, RenderOptions, build
+from tracker.cli.common import DATE, Context, pass_context, today
 
 
 @click.command()
@@ -22,7 +21,7 @@ from .common import DATE, Context, pass_context, today
 @click.option("--template-dir", type=click.Path(exists=True, file_okay=False, dir_okay=True, path_type=Path),
               help="Folder of templates and report.css tried before the defaults "
                    "(which stay reachable as default:NAME for extends and include).")
-@click.option("--pdf-variant", type=click.Choice(list(VARIANTS)), default=VARIANTS[0], show_default=True,
+@click.option("--pdf-variant", type=click.Choice(list(PDF_VARIANTS)), default=PDF_VARIANTS[0], show_default=True,
               help="pdf/a-3b: archival, with the programme file attached; pdf/ua-1: tagged and accessible.")
 @click.option("--jobs", "-j", type=click.IntRange(min=0), default=1, show_default=True, metavar="N",
               help="Render N programmes at a time, each in its own process; 0: one per core.")
@@ -51,14 +50,15 @@ def report(obj: Context, programme_ids: tuple[str, ...], as_of: Optional[dt.date
     terminal = sys.stderr.isatty()
     bar = _Bar() if terminal else None
     try:
-        outcome = publish(ws, programme_ids, as_of, formats, folder, options, jobs=jobs, force=force, progress=bar)
+        outcome = build(ws, as_of, formats, folder, options, programme_ids=programme_ids, jobs=jobs, force=force,
+                        progress=bar)
     finally:
         if bar:
             bar.close()
     for path in outcome.paths:
         click.echo(path)
-    if terminal and outcome.current:
-        count = len(outcome.current)
+    if terminal and outcome.up_to_date:
+        count = len(outcome.up_to_date)
         click.echo(f"{count} file{'s' if count > 1 else ''} up to date, not rendered again "
                    "(--force renders them)", err=True)
 

@@ -4,7 +4,7 @@ import json
 
 import click
 
-from ..spec import json_schema
+from tracker.model.spec import json_schema
 
 
 @click.command()

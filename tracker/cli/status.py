@@ -6,8 +6,8 @@ from typing import Optional
 
 import click
 
-from .. import overview
-from .common import DATE, Context, pass_context, today
+from tracker.digest import overview
+from tracker.cli.common import DATE, Context, pass_context, today
 
 
 @click.command()

@@ -17,16 +17,12 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Optional
 
-from ..atomic import fsync_dir
-from ..errors import TrackerError
+from tracker.edit.atomic import fsync_dir
+from tracker.errors import LogBusy
 
 LOG_NAME = "deliveries.jsonl"
 DELIVERED, REFUSED, FAILED = "delivered", "refused", "failed"
 RESULTS = (DELIVERED, REFUSED, FAILED)
-
-
-class LogBusy(TrackerError):
-    """Another run is writing the same delivery log."""
 
 
 @dataclass(frozen=True)

@@ -13,17 +13,14 @@ from email import policy
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime
-from functools import lru_cache
 from pathlib import Path
 from typing import Optional
 
-import jinja2
+from tracker import templating
+from tracker.model.records import Programme
+from tracker.digest import counts as summary
+from tracker.model.addresses import mailbox
 
-from ..model import Programme
-from . import summary
-from .addresses import mailbox
-
-TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 #: CRLF line ends as on the wire; bodies encoded to 7-bit so any server takes them.
 WIRE = policy.SMTP.clone(cte_type="7bit")
 
@@ -68,18 +65,6 @@ class BodyContext:
     archive_url: Optional[str]
 
 
-@lru_cache(maxsize=1)
-def _environment() -> jinja2.Environment:
-    return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(TEMPLATES)),
-        autoescape=jinja2.select_autoescape(enabled_extensions=("html",), default_for_string=False),
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
-
-
 def message_id(edition: Edition, address: str, sender: Address, test: bool = False) -> str:
     """Deterministic: the same edition to the same address always has the same id."""
     kind = "test" if test else "list"
@@ -113,7 +98,7 @@ def build(edition: Edition, pdf: bytes, sender: Address, address: str, name: str
     """The message for one recipient; `now` (timezone-aware) is the Date header, nothing else."""
     mid = message_id(edition, address, sender, test)
     ctx = body_context(edition, name, address, archive_url)
-    env = _environment()
+    env = templating.environment()
     msg = EmailMessage(policy=WIRE)
     msg["From"] = sender
     msg["To"] = mailbox(name, address)

@@ -19,29 +19,13 @@ import time
 from dataclasses import dataclass
 from typing import Callable, Optional
 
-from ..errors import TrackerError
-from .settings import PASSWORD_ENV, Smtp
+from tracker.errors import SmtpFatal, SmtpNoConnection, SmtpPermanent, SmtpTransient, Unreachable
+from tracker.model.settings import PASSWORD_ENV, Smtp
 
 log = logging.getLogger(__name__)
 
 BASE_DELAY = 2.0  # seconds before the first retry; doubled for each next one
 MAX_DELAY = 60.0
-
-
-class SmtpFatal(TrackerError):
-    """The server cannot be used at all in this run (TLS, login, missing extension)."""
-
-
-class _Transient(Exception):
-    pass
-
-
-class _Permanent(Exception):
-    pass
-
-
-class _Unreachable(_Transient):
-    """Transient, and no connection at all could be made."""
 
 
 @dataclass(frozen=True)
@@ -123,9 +107,9 @@ class Sender:
                 if exc.smtp_code >= 500:
                     raise SmtpFatal(f"{self._where()} refused the connection: "
                                     f"{_reply(exc.smtp_code, exc.smtp_error)}") from None
-                raise _Unreachable(f"{self._where()} is busy: {_reply(exc.smtp_code, exc.smtp_error)}") from None
+                raise SmtpNoConnection(f"{self._where()} is busy: {_reply(exc.smtp_code, exc.smtp_error)}") from None
             except OSError as exc:  # smtplib's exceptions are OSErrors too
-                raise _Unreachable(f"cannot connect to {self._where()}: {_os_error(exc)}") from None
+                raise SmtpNoConnection(f"cannot connect to {self._where()}: {_os_error(exc)}") from None
             try:
                 client.ehlo()
                 if smtp.security == "starttls":
@@ -146,7 +130,7 @@ class Sender:
                             "check smtp.security and smtp.port") from None
         except smtplib.SMTPAuthenticationError as exc:
             if 400 <= exc.smtp_code < 500:
-                raise _Transient(f"login failed for now: {_reply(exc.smtp_code, exc.smtp_error)}") from None
+                raise SmtpTransient(f"login failed for now: {_reply(exc.smtp_code, exc.smtp_error)}") from None
             raise SmtpFatal(f"login as {smtp.username!r} refused by {self._where()}: "
                             f"{_reply(exc.smtp_code, exc.smtp_error)}") from None
         except smtplib.SMTPNotSupportedError:
@@ -156,13 +140,13 @@ class Sender:
             if exc.smtp_code >= 500:
                 raise SmtpFatal(f"{self._where()} refused the session: "
                                 f"{_reply(exc.smtp_code, exc.smtp_error)}") from None
-            raise _Transient(_reply(exc.smtp_code, exc.smtp_error)) from None
+            raise SmtpTransient(_reply(exc.smtp_code, exc.smtp_error)) from None
         except smtplib.SMTPServerDisconnected as exc:
-            raise _Transient(f"connection to {self._where()} lost: {_os_error(exc)}") from None
+            raise SmtpTransient(f"connection to {self._where()} lost: {_os_error(exc)}") from None
         except smtplib.SMTPException as exc:  # e.g. no authentication method in common
             raise SmtpFatal(f"{self._where()}: {exc}") from None
         except OSError as exc:
-            raise _Transient(f"connection to {self._where()} lost: {_os_error(exc)}") from None
+            raise SmtpTransient(f"connection to {self._where()} lost: {_os_error(exc)}") from None
         self._client = client
         return client
 
@@ -198,17 +182,17 @@ class Sender:
                 raise smtplib.SMTPDataError(code, reply)
         except smtplib.SMTPRecipientsRefused as exc:
             code, message = exc.recipients[address]
-            raise (_Permanent if code >= 500 else _Transient)(_reply(code, message)) from None
+            raise (SmtpPermanent if code >= 500 else SmtpTransient)(_reply(code, message)) from None
         except smtplib.SMTPServerDisconnected as exc:
             self._drop()
-            raise _Transient(f"connection lost: {exc or 'server closed the connection'}") from None
+            raise SmtpTransient(f"connection lost: {exc or 'server closed the connection'}") from None
         except smtplib.SMTPResponseException as exc:  # MAIL (sender) or DATA refused
             if exc.smtp_code == 421:
                 self._drop()
-            raise (_Permanent if exc.smtp_code >= 500 else _Transient)(_reply(exc.smtp_code, exc.smtp_error)) from None
+            raise (SmtpPermanent if exc.smtp_code >= 500 else SmtpTransient)(_reply(exc.smtp_code, exc.smtp_error)) from None
         except OSError as exc:
             self._drop()
-            raise _Transient(f"connection lost: {_os_error(exc)}") from None
+            raise SmtpTransient(f"connection lost: {_os_error(exc)}") from None
         return _reply(code, reply)
 
     def send(self, sender: str, address: str, data: bytes) -> Result:
@@ -219,23 +203,19 @@ class Sender:
                 return Result(True, self._transaction(sender, address, data))
             except SmtpFatal as exc:
                 raise SmtpFatal(self.redact(str(exc))) from None
-            except _Permanent as exc:
+            except SmtpPermanent as exc:
                 return Result(False, self.redact(str(exc)), permanent=True)
-            except _Transient as exc:
+            except SmtpTransient as exc:
                 self._drop()
                 detail = self.redact(str(exc))
                 if attempt >= self.smtp.retries:
-                    if isinstance(exc, _Unreachable):
+                    if isinstance(exc, SmtpNoConnection):
                         raise Unreachable(detail) from None
                     return Result(False, f"{detail} (gave up after {attempt + 1} attempts)")
                 attempt += 1
                 delay = backoff(attempt, self.base_delay)
                 log.info("%s: %s; retry %d of %d in %.0f s", address, detail, attempt, self.smtp.retries, delay)
                 self.sleep(delay)
-
-
-class Unreachable(TrackerError):
-    """No connection to the server could be made, even after the retries."""
 
 
 def _reset(client: smtplib.SMTP, code: int) -> None:

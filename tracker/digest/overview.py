@@ -1,0 +1,84 @@
+"""The status table: each priority's current status, last entry, next milestone and staleness."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass
+from typing import Any, Optional
+
+from tracker.model.records import Priority, Programme
+
+
+@dataclass(frozen=True)
+class Row:
+    programme: str
+    priority: str
+    title: str
+    status: Optional[str]
+    label: str
+    last_entry: Optional[dt.date]
+    next_milestone: Optional[str]
+    next_milestone_due: Optional[dt.date]
+    overdue: bool
+    stale: bool
+
+    def as_json(self) -> dict[str, Any]:
+        out = asdict(self)
+        for key in ("last_entry", "next_milestone_due"):
+            out[key] = out[key].isoformat() if out[key] else None
+        return out
+
+
+def rows(programme: Programme, as_of: dt.date) -> list[Row]:
+    out = []
+    for priority in programme.priorities:
+        latest = priority.latest_entry(as_of)
+        milestone = priority.next_milestone(as_of)
+        out.append(Row(
+            programme=programme.id,
+            priority=priority.id,
+            title=priority.title,
+            status=latest.status if latest else None,
+            label=programme.status(latest.status).label if latest else "No entry yet",
+            last_entry=latest.date if latest else None,
+            next_milestone=milestone.title if milestone else None,
+            next_milestone_due=milestone.due if milestone else None,
+            overdue=milestone.overdue(as_of) if milestone else False,
+            stale=programme.is_stale(priority, as_of),
+        ))
+    return out
+
+
+def as_json(programmes: list[Programme], as_of: dt.date) -> dict[str, Any]:
+    return {
+        "as_of": as_of.isoformat(),
+        "programmes": [
+            {
+                "id": p.id,
+                "title": p.title,
+                "review_every_days": p.review_every_days,
+                "priorities": [r.as_json() for r in rows(p, as_of)],
+            }
+            for p in programmes
+        ],
+    }
+
+
+def as_table(programme: Programme, as_of: dt.date) -> str:
+    """A plain-text table, one line per priority."""
+    header = ("PRIORITY", "STATUS", "LAST ENTRY", "NEXT MILESTONE", "FLAGS")
+    lines = []
+    for r in rows(programme, as_of):
+        milestone = "-"
+        if r.next_milestone:
+            milestone = r.next_milestone + (f" (due {r.next_milestone_due})" if r.next_milestone_due else "")
+        flags = ", ".join(
+            flag for flag, on in (
+                (f"stale: no entry in {programme.review_every_days} days", r.stale),
+                ("milestone overdue", r.overdue),
+            ) if on
+        )
+        lines.append((r.priority, r.label, str(r.last_entry or "-"), milestone, flags or "-"))
+    widths = [max(len(row[i]) for row in [header, *lines]) for i in range(len(header))]
+    fmt = "  ".join(f"{{:<{w}}}" for w in widths)
+    title = f"{programme.title} ({programme.id}), as of {as_of.isoformat()}"
+    return "\n".join([title, fmt.format(*header).rstrip(), *(fmt.format(*row).rstrip() for row in lines)])

@@ -1,0 +1,207 @@
+"""`tracker distribute` as a library call: render, plan, then send (or write .eml files).
+
+Each edition is rendered first when its PDF is missing. Recipients who already received the
+edition (a `delivered` line in the programme's delivery log) are skipped, so running the same
+command again after a failure sends only what is missing. `to` sends a test copy to one address
+instead of the list: it is always sent, logged with `"test": true`, and never counts as a list
+recipient's copy.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Optional
+
+from tracker.edit import atomic
+from tracker.report.run.editions import previous_edition
+from tracker.errors import NotFound
+from tracker.model.records import Programme
+from tracker.report import build, edition_paths
+from tracker.model.workspace import Workspace
+from tracker.distribute import deliveries, message, smtp
+from tracker.model.settings import Settings
+
+OUTBOX = "outbox"
+DELIVERED, ALREADY, REFUSED, FAILED, NOT_SENT, WRITTEN = (
+    "delivered", "already delivered", "refused", "failed", "not sent", "written")
+
+
+@dataclass(frozen=True)
+class Target:
+    """Someone an edition goes to: a list recipient, or the --to address (`test`)."""
+
+    address: str
+    name: str = ""
+    test: bool = False
+
+
+@dataclass(frozen=True)
+class Row:
+    programme: str
+    edition: dt.date
+    address: str
+    result: str
+    detail: str = ""
+
+    @property
+    def reached(self) -> bool:
+        return self.result in (DELIVERED, ALREADY, WRITTEN)
+
+
+@dataclass
+class Outcome:
+    rows: list[Row] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    rendered: list[Path] = field(default_factory=list)
+    fatal: Optional[str] = None  # why sending stopped early, if it did
+
+    @property
+    def ok(self) -> bool:
+        return self.fatal is None and all(row.reached for row in self.rows)
+
+    @property
+    def missed(self) -> list[Row]:
+        return [row for row in self.rows if not row.reached]
+
+    def table(self) -> str:
+        header = ("PROGRAMME", "EDITION", "RECIPIENT", "RESULT")
+        lines = [(r.programme, r.edition.isoformat(), r.address, r.result + (f": {r.detail}" if r.detail else ""))
+                 for r in self.rows]
+        widths = [max(len(row[i]) for row in [header, *lines]) for i in range(3)]
+        fmt = "  ".join(f"{{:<{w}}}" for w in widths) + "  {}"
+        return "\n".join(fmt.format(*row).rstrip() for row in [header, *lines])
+
+
+def select(settings: Settings, programmes: list[Programme], ids: tuple[str, ...], to: Optional[str],
+           unknown: Callable[[str], str]) -> list[Programme]:
+    """The programmes to distribute: those named, else every programme with recipients."""
+    by_id = {p.id: p for p in programmes}
+    if ids:
+        chosen = []
+        for pid in dict.fromkeys(ids):
+            if pid not in by_id:
+                raise NotFound(unknown(pid))
+            chosen.append(by_id[pid])
+    else:
+        chosen = [by_id[pid] for pid in settings.recipients if pid in by_id and settings.recipients[pid]]
+        if to and not chosen:
+            chosen = programmes
+    if not to:
+        empty = [p.id for p in chosen if not settings.recipients.get(p.id)]
+        if empty or not chosen:
+            listed = ", ".join(repr(pid) for pid in empty) or "any programme"
+            raise NotFound(f"{settings.display}: recipients: no recipients listed for {listed}")
+    return chosen
+
+
+def targets(settings: Settings, programme: Programme, to: Optional[str]) -> list[Target]:
+    if to:
+        return [Target(to, "", test=True)]
+    return [Target(r.address, r.name) for r in settings.recipients.get(programme.id, ())]
+
+
+def outbox_name(programme_id: str, as_of: dt.date, target: Target) -> str:
+    safe = re.sub(r"[^A-Za-z0-9._@+-]", "_", target.address)
+    if safe != target.address:
+        safe += "-" + hashlib.sha256(target.address.encode()).hexdigest()[:8]
+    return f"{programme_id}-{as_of.isoformat()}-{'test-' if target.test else ''}{safe}.eml"
+
+
+def _editions(ws: Workspace, programmes: list[Programme], as_of: dt.date, outcome: Outcome) -> list[message.Edition]:
+    missing = [p for p in programmes if not edition_paths(ws.reports, p.id, as_of)["pdf"].is_file()]
+    if missing:
+        outcome.rendered = build(ws, as_of, ("html", "pdf"), ws.reports, programmes=missing).written
+    return [
+        message.Edition(p, as_of, edition_paths(ws.reports, p.id, as_of)["pdf"],
+                        previous_edition(ws.reports / p.id, p.id, as_of))
+        for p in programmes
+    ]
+
+
+def distribute(ws: Workspace, settings: Settings, programmes: list[Programme], as_of: dt.date, *,
+               to: Optional[str] = None, dry_run: bool = False, password: Optional[str] = None,
+               now: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.timezone.utc),
+               sleep: Optional[Callable[[float], None]] = None, base_delay: Optional[float] = None) -> Outcome:
+    """Send (or with `dry_run`, write to reports/outbox/) each edition to each recipient.
+
+    `now` gives the Date header and log times; `sleep` and `base_delay` set the back-off
+    between retries (tests make them instant).
+    """
+    outcome = Outcome()
+    sender = None if dry_run else smtp.Sender(
+        settings.smtp, password, sleep=sleep or time.sleep,
+        base_delay=smtp.BASE_DELAY if base_delay is None else base_delay)
+    editions = _editions(ws, programmes, as_of, outcome)
+    try:
+        for edition in editions:
+            if dry_run:
+                _dry_run(ws, settings, edition, to, now, outcome)
+            else:
+                assert sender is not None
+                _send(ws, settings, edition, to, sender, now, outcome)
+    finally:
+        if sender is not None:
+            sender.close()
+    return outcome
+
+
+def _build(settings: Settings, edition: message.Edition, pdf: bytes, target: Target,
+           now: Callable[[], dt.datetime]) -> message.Outgoing:
+    return message.build(edition, pdf, settings.sender, target.address, target.name, now(),
+                         reply_to=settings.reply_to, archive_url=settings.archive_url, test=target.test)
+
+
+def _dry_run(ws: Workspace, settings: Settings, edition: message.Edition, to: Optional[str],
+             now: Callable[[], dt.datetime], outcome: Outcome) -> None:
+    pid = edition.programme.id
+    log = deliveries.read(ws.reports / pid, ws.display(ws.reports / pid / deliveries.LOG_NAME))
+    outcome.warnings.extend(log.warnings)
+    pdf = edition.pdf.read_bytes()
+    for target in targets(settings, edition.programme, to):
+        before = None if target.test else log.delivered(edition.as_of, target.address)
+        if before is not None:
+            outcome.rows.append(Row(pid, edition.as_of, target.address, ALREADY, f"on {before.time}"))
+            continue
+        path = ws.reports / OUTBOX / outbox_name(pid, edition.as_of, target)
+        atomic.write_bytes(path, _build(settings, edition, pdf, target, now).data)
+        outcome.rows.append(Row(pid, edition.as_of, target.address, WRITTEN, ws.display(path)))
+
+
+def _send(ws: Workspace, settings: Settings, edition: message.Edition, to: Optional[str], sender: smtp.Sender,
+          now: Callable[[], dt.datetime], outcome: Outcome) -> None:
+    pid = edition.programme.id
+    folder = ws.reports / pid
+    pending = targets(settings, edition.programme, to)
+    if outcome.fatal is not None:
+        outcome.rows.extend(Row(pid, edition.as_of, t.address, NOT_SENT, "sending stopped") for t in pending)
+        return
+    pdf = edition.pdf.read_bytes()
+    with deliveries.Writer(folder, ws.display(folder / deliveries.LOG_NAME)) as writer:
+        outcome.warnings.extend(writer.log.warnings)
+        for index, target in enumerate(pending):
+            before = None if target.test else writer.log.delivered(edition.as_of, target.address)
+            if before is not None:
+                outcome.rows.append(Row(pid, edition.as_of, target.address, ALREADY, f"on {before.time}"))
+                continue
+            outgoing = _build(settings, edition, pdf, target, now)
+            try:
+                result = sender.send(settings.sender.addr_spec, target.address, outgoing.data)
+            except (smtp.SmtpFatal, smtp.Unreachable) as exc:
+                outcome.fatal = str(exc)
+                result = smtp.Result(False, str(exc))
+            kind = DELIVERED if result.delivered else REFUSED if result.permanent else FAILED
+            writer.append(deliveries.Delivery(
+                edition=edition.as_of.isoformat(), programme=pid, recipient=target.address,
+                time=deliveries.timestamp(now()), result=kind, message_id=outgoing.message_id,
+                detail=result.detail, test=target.test))
+            outcome.rows.append(Row(pid, edition.as_of, target.address, kind,
+                                    "test copy" if target.test and result.delivered else
+                                    "" if result.delivered else result.detail))
+            if outcome.fatal is not None:
+                outcome.rows.extend(Row(pid, edition.as_of, t.address, NOT_SENT, "sending stopped")
+                                    for t in pending[index + 1:])
+                return

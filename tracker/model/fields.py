@@ -1,0 +1,246 @@
+"""The value types a programme file may hold: each checks a value and describes itself as JSON Schema.
+
+`check` returns the Python value or raises `Bad` with a message for the user.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from tracker.errors import BadValue as Bad  # the name every field type raises
+
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+STATUS_ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
+DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+PARTIAL_DATE_RE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
+URL_RE = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
+COLOUR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
+MAX_SLUG = 64
+
+
+def describe(value: Any) -> str:
+    """How a wrong value is named in a message."""
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    text = repr(value) if isinstance(value, str) else str(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def did_you_mean(word: str, choices: list[str]) -> str:
+    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
+def parse_date(value: Any) -> dt.date:
+    """A real calendar date written YYYY-MM-DD."""
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str) and DATE_RE.match(value):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise Bad(f"expected a real date written YYYY-MM-DD but got {describe(value)}")
+
+
+class Type:
+    def check(self, value: Any) -> Any:
+        raise NotImplementedError
+
+    def schema(self) -> dict[str, Any]:
+        raise NotImplementedError
+
+
+@dataclass(frozen=True)
+class Text(Type):
+    """A non-empty line or paragraph of text."""
+
+    max_length: int = 20_000
+
+    def check(self, value: Any) -> str:
+        if not isinstance(value, str):
+            raise Bad(f"expected text but got {describe(value)}")
+        if not value.strip():
+            raise Bad("expected text but got an empty string")
+        if len(value) > self.max_length:
+            raise Bad(f"text is longer than {self.max_length} characters")
+        return value.strip()
+
+    def schema(self) -> dict[str, Any]:
+        return {"type": "string", "minLength": 1, "maxLength": self.max_length}
+
+
+@dataclass(frozen=True)
+class Slug(Type):
+    """An id used in file names and references: lowercase letters, digits and hyphens."""
+
+    def check(self, value: Any) -> str:
+        if not isinstance(value, str) or not SLUG_RE.match(value) or len(value) > MAX_SLUG:
+            raise Bad(
+                "expected an id of lowercase letters, digits and single hyphens "
+                f"(at most {MAX_SLUG} characters) but got {describe(value)}"
+            )
+        return value
+
+    def schema(self) -> dict[str, Any]:
+        return {"type": "string", "pattern": SLUG_RE.pattern, "maxLength": MAX_SLUG}
+
+
+@dataclass(frozen=True)
+class StatusId(Type):
+    """A status id: lowercase letters, digits and underscores."""
+
+    def check(self, value: Any) -> str:
+        if not isinstance(value, str) or not STATUS_ID_RE.match(value) or len(value) > MAX_SLUG:
+            raise Bad(f"expected a status id (lowercase letters, digits, underscores) but got {describe(value)}")
+        return value
+
+    def schema(self) -> dict[str, Any]:
+        return {"type": "string", "pattern": STATUS_ID_RE.pattern}
+
+
+@dataclass(frozen=True)
+class Date(Type):
+    def check(self, value: Any) -> dt.date:
+        return parse_date(value)
+
+    def schema(self) -> dict[str, Any]:
+        return {"type": "string", "format": "date", "pattern": DATE_RE.pattern}
+
+
+@dataclass(frozen=True)
+class PartialDate(Type):
+    """A year, a month or a day: 2023, 2023-10 or 2023-10-10 (for when a source is dated loosely)."""
+
+    def check(self, value: Any) -> str:
+        if isinstance(value, int) and not isinstance(value, bool) and 1000 <= value <= 9999:
+            return str(value)
+        if isinstance(value, str) and PARTIAL_DATE_RE.match(value):
+            padded = (value + "-01-01")[:10] if len(value) < 10 else value
+            try:
+                dt.date.fromisoformat(padded)
+                return value
+            except ValueError:
+                pass
+        raise Bad(f"expected a date written YYYY, YYYY-MM or YYYY-MM-DD but got {describe(value)}")
+
+    def schema(self) -> dict[str, Any]:
+        return {"type": ["string", "integer"], "pattern": PARTIAL_DATE_RE.pattern}
+
+
+@dataclass(frozen=True)
+class Number(Type):
+    minimum: float | None = None
+
+    def check(self, value: Any) -> int | float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value:
+            raise Bad(f"expected a number but got {describe(value)}")
+        if value in (float("inf"), float("-inf")):
+            raise Bad("expected a finite number")
+        if self.minimum is not None and value < self.minimum:
+            raise Bad(f"expected a number of at least {self.minimum:g} but got {value}")
+        return value
+
+    def schema(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"type": "number"}
+        if self.minimum is not None:
+            out["minimum"] = self.minimum
+        return out
+
+
+@dataclass(frozen=True)
+class Integer(Type):
+    minimum: int = 1
+    maximum: int = 100_000
+
+    def check(self, value: Any) -> int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise Bad(f"expected a whole number but got {describe(value)}")
+        if not self.minimum <= value <= self.maximum:
+            raise Bad(f"expected a whole number from {self.minimum} to {self.maximum} but got {value}")
+        return value
+
+    def schema(self) -> dict[str, Any]:
+        return {"type": "integer", "minimum": self.minimum, "maximum": self.maximum}
+
+
+@dataclass(frozen=True)
+class Boolean(Type):
+    def check(self, value: Any) -> bool:
+        if not isinstance(value, bool):
+            raise Bad(f"expected true or false but got {describe(value)}")
+        return value
+
+    def schema(self) -> dict[str, Any]:
+        return {"type": "boolean"}
+
+
+@dataclass(frozen=True)
+class Choice(Type):
+    choices: tuple[str, ...]
+
+    def check(self, value: Any) -> str:
+        if not isinstance(value, str) or value not in self.choices:
+            hint = did_you_mean(value, list(self.choices)) if isinstance(value, str) else ""
+            raise Bad(f"expected one of {', '.join(self.choices)} but got {describe(value)}{hint}")
+        return value
+
+    def schema(self) -> dict[str, Any]:
+        return {"enum": list(self.choices)}
+
+
+@dataclass(frozen=True)
+class Url(Type):
+    def check(self, value: Any) -> str:
+        if not isinstance(value, str) or not URL_RE.match(value) or len(value) > 2000:
+            raise Bad(f"expected an http:// or https:// URL but got {describe(value)}")
+        return value
+
+    def schema(self) -> dict[str, Any]:
+        return {"type": "string", "format": "uri", "pattern": "^https?://"}
+
+
+@dataclass(frozen=True)
+class SourceRef(Type):
+    """A source: the id of an entry in the programme's `sources`, or a URL."""
+
+    def check(self, value: Any) -> str:
+        if isinstance(value, str) and (SLUG_RE.match(value) or URL_RE.match(value)) and len(value) <= 2000:
+            return value
+        raise Bad(f"expected a source id or an http(s) URL but got {describe(value)}")
+
+    def schema(self) -> dict[str, Any]:
+        return {"type": "string", "anyOf": [{"pattern": SLUG_RE.pattern}, {"pattern": "^https?://"}]}
+
+
+@dataclass(frozen=True)
+class Colour(Type):
+    def check(self, value: Any) -> str:
+        if not isinstance(value, str) or not COLOUR_RE.match(value):
+            raise Bad(f"expected a colour written #rrggbb but got {describe(value)}")
+        return value.lower()
+
+    def schema(self) -> dict[str, Any]:
+        return {"type": "string", "pattern": COLOUR_RE.pattern}
+
+
+@dataclass(frozen=True)
+class RelativePath(Type):
+    """A file inside the workspace, written relative to it (checked again when used)."""
+
+    def check(self, value: Any) -> str:
+        if not isinstance(value, str) or not value or value.startswith(("/", "\\")) or ".." in value.split("/") or "\\" in value or ":" in value:
+            raise Bad(f"expected a path inside the workspace, such as assets/logo.svg, but got {describe(value)}")
+        return value
+
+    def schema(self) -> dict[str, Any]:
+        return {"type": "string", "pattern": r"^(?!/)(?!.*\.\.)[^\\:]+$"}

@@ -1,0 +1,172 @@
+"""The shape of a programme file, declared once: the validator walks it, `tracker schema` prints it."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from tracker.model import fields as f
+from tracker.model.records import Entry, Indicator, Milestone, Point, Priority, Programme, Source, StatusDef
+
+SOURCE_KINDS = ("official", "press", "reprint", "other")
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    type: Any  # an f.Type, a Record, a ListOf or a MapOf
+    required: bool = False
+    help: str = ""
+
+
+@dataclass(frozen=True)
+class Record:
+    name: str
+    cls: type
+    fields: tuple[Field, ...]
+    help: str = ""
+
+    def field_names(self) -> list[str]:
+        return [fl.name for fl in self.fields]
+
+
+@dataclass(frozen=True)
+class ListOf:
+    item: Any
+    max_items: int = 10_000
+
+
+@dataclass(frozen=True)
+class MapOf:
+    """A mapping whose keys are checked with `key` (an f.Type) and whose values are `value`s."""
+
+    key: Any
+    value: Any
+    max_items: int = 10_000
+
+
+SOURCE = Record("source", Source, (
+    Field("id", f.Slug(), True, "Id cited by entries, milestones and observations."),
+    Field("title", f.Text(), True, "Title of the document or article."),
+    Field("publisher", f.Text(), False, "Who published it."),
+    Field("date", f.PartialDate(), False, "Publication date: YYYY-MM-DD, or YYYY-MM / YYYY when only that is known."),
+    Field("url", f.Url(), False, "Where to read it."),
+    Field("kind", f.Choice(SOURCE_KINDS), False, "official, press, reprint or other: how much weight it carries."),
+), "A document in the programme's source registry.")
+
+STATUS = Record("status", StatusDef, (
+    Field("id", f.StatusId(), True, "Id used in history entries, e.g. in_progress."),
+    Field("label", f.Text(200), True, "Label shown to readers."),
+    Field("colour", f.Colour(), True, "Badge colour, #rrggbb; white text must stay readable on it."),
+    Field("definition", f.Text(), True, "Published definition of the status."),
+    Field("final", f.Boolean(), False, "Whether the status is a final verdict (achieved, abandoned...)."),
+    Field("needs_source", f.Boolean(), False, "Entries with this status must cite a source."),
+    Field("needs_note", f.Boolean(), False, "Entries with this status must carry a note."),
+    Field("rank", f.Integer(-100, 100), False, "Higher is better; tells an improvement from a decline."),
+), "A status in the programme's own vocabulary.")
+
+ENTRY = Record("history entry", Entry, (
+    Field("date", f.Date(), True, "Date of the assessment, YYYY-MM-DD."),
+    Field("status", f.StatusId(), True, "A status id from the vocabulary."),
+    Field("note", f.Text(), False, "What the evidence shows; required for at_risk and stalled."),
+    Field("sources", ListOf(f.SourceRef(), 100), False, "Source ids or URLs; required for achieved and partly_achieved."),
+    Field("by", f.Text(200), False, "Who made the assessment."),
+), "A dated status assessment. The latest entry on or before the as-of date is the current status.")
+
+MILESTONE = Record("milestone", Milestone, (
+    Field("id", f.Slug(), True),
+    Field("title", f.Text(), True),
+    Field("due", f.Date(), False, "When it is due, YYYY-MM-DD."),
+    Field("done", f.Date(), False, "When it was done, YYYY-MM-DD; empty while open."),
+    Field("sources", ListOf(f.SourceRef(), 100), False, "Source ids or URLs."),
+    Field("note", f.Text(), False),
+))
+
+BASELINE = Record("baseline", Point, (
+    Field("date", f.Date(), True),
+    Field("value", f.Number(), True),
+    Field("source", f.SourceRef(), False, "Source id or URL."),
+    Field("note", f.Text(), False),
+))
+
+TARGET = Record("target", Point, (
+    Field("date", f.Date(), True),
+    Field("value", f.Number(), True),
+    Field("source", f.SourceRef(), False, "Source id or URL."),
+    Field("note", f.Text(), False),
+))
+
+OBSERVATION = Record("observation", Point, (
+    Field("date", f.Date(), True, "Date the figure was published or observed."),
+    Field("value", f.Number(), True),
+    Field("source", f.SourceRef(), False, "Source id or URL."),
+    Field("note", f.Text(), False),
+))
+
+INDICATOR = Record("indicator", Indicator, (
+    Field("id", f.Slug(), True),
+    Field("title", f.Text(), True),
+    Field("unit", f.Text(200), True, "What is counted, e.g. countries."),
+    Field("direction", f.Choice(("up", "down")), False, "up when more is better, down when less is."),
+    Field("baseline", BASELINE, True),
+    Field("target", TARGET, False),
+    Field("observations", ListOf(OBSERVATION), False),
+    Field("note", f.Text(), False),
+))
+
+PRIORITY = Record("priority", Priority, (
+    Field("id", f.Slug(), True),
+    Field("title", f.Text(), True),
+    Field("summary", f.Text(), False),
+    Field("owner", f.Text(200), False),
+    Field("history", ListOf(ENTRY), False),
+    Field("milestones", ListOf(MILESTONE), False),
+    Field("indicators", ListOf(INDICATOR), False),
+))
+
+PROGRAMME = Record("programme", Programme, (
+    Field("id", f.Slug(), True, "Programme id, used in file names and commands."),
+    Field("title", f.Text(), True),
+    Field("summary", f.Text(), False),
+    Field("owner", f.Text(200), False, "Who answers for the programme's tracking."),
+    Field("review_every_days", f.Integer(1, 3660), False, "Review cadence: entries older than this are flagged."),
+    Field("language", f.Choice(("en", "fr", "de", "es", "zh", "ar", "ru", "pt")), False, "Language of the text (default en)."),
+    Field("logo", f.RelativePath(), False, "Logo image inside the workspace, e.g. assets/logo.svg."),
+    Field("accent", f.Colour(), False, "Accent colour of reports, #rrggbb."),
+    Field("sources", ListOf(SOURCE), False),
+    Field("statuses", ListOf(STATUS, 50), False, "Replaces the default status vocabulary."),
+    Field("priorities", ListOf(PRIORITY, 5000), True),
+), "A programme of stated priorities, tracked by `tracker`.")
+
+
+def json_schema() -> dict[str, Any]:
+    """JSON Schema (draft 2020-12) of a programme file, for editors and other tools."""
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "https://tracker.invalid/schema/programme.json",
+        "title": "tracker programme",
+        **_schema(PROGRAMME),
+    }
+
+
+def _schema(node: Any, help: str = "") -> dict[str, Any]:
+    if isinstance(node, Record):
+        out: dict[str, Any] = {
+            "type": "object",
+            "additionalProperties": False,
+            "required": [fl.name for fl in node.fields if fl.required],
+            "properties": {fl.name: _schema(fl.type, fl.help) for fl in node.fields},
+        }
+        desc = help or node.help
+    elif isinstance(node, ListOf):
+        out = {"type": "array", "items": _schema(node.item), "maxItems": node.max_items}
+        desc = help
+    elif isinstance(node, MapOf):
+        out = {"type": "object", "propertyNames": node.key.schema(),
+               "additionalProperties": _schema(node.value), "maxProperties": node.max_items}
+        desc = help
+    else:
+        out = node.schema()
+        desc = help
+    if desc:
+        out["description"] = desc
+    return out

@@ -1,0 +1,70 @@
+"""What names an edition and what it is made from: the types every part of `report` shares.
+
+An edition is one programme's report as of one date, in one or more formats. `RenderOptions`
+says how it is rendered, `edition_paths` where its files go, and `EditionInputs` holds what
+its bytes depend on besides the programme's records (gathered by `run.inputs`, shown by
+`content`).
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Optional
+
+FORMATS = ("html", "pdf")
+PDF_VARIANTS = ("pdf/a-3b", "pdf/ua-1")
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    """How an edition is rendered; everything here is an input of the edition's bytes."""
+
+    template_dir: Optional[Path] = None  # --template-dir: templates looked up here first
+    pdf_variant: str = PDF_VARIANTS[0]  # --pdf-variant: pdf/a-3b (default) or pdf/ua-1
+    since: Optional[dt.date] = None  # --since: compare with this date, not the previous edition
+    editions: Optional[Path] = None  # folder holding earlier editions (<folder>/<id>/); default reports/
+
+
+def edition_paths(out: Path, programme_id: str, as_of: dt.date) -> dict[str, Path]:
+    """Where an edition's files go, by format: `<out>/<id>/<id>-<as-of>.<format>`."""
+    folder = out / programme_id
+    stem = f"{programme_id}-{as_of.isoformat()}"
+    return {fmt: folder / f"{stem}.{fmt}" for fmt in FORMATS}
+
+
+@dataclass(frozen=True)
+class Revision:
+    """The git commit an edition's data comes from (printed on the cover)."""
+
+    commit: Optional[str]  # full hash of the last commit touching the file; None when never committed
+    date: Optional[str]  # that commit's date, YYYY-MM-DD
+    modified: bool  # the data rendered is in no commit yet (or the file is not tracked)
+
+    @property
+    def short(self) -> str:
+        return self.commit[:12] if self.commit else ""
+
+
+EDITION, OPTION = "edition", "option"  # where `since` came from
+
+
+@dataclass(frozen=True)
+class EditionInputs:
+    """Everything outside the programme's records that goes into an edition's bytes."""
+
+    root: Path
+    data_file: str  # the programme file as a reader names it, e.g. policies/demo.yaml
+    snapshot_of: Callable[[], bytes] = field(repr=False, compare=False)  # see `data`
+    since: Optional[dt.date]  # the date compared with; None for a first edition
+    since_from: str  # EDITION (latest earlier report found) or OPTION (--since)
+    revision: Optional[Revision]
+    logo: Optional[str]  # data: URL
+    template_dir: Optional[Path]
+    pdf_variant: str
+
+    @property
+    def data(self) -> bytes:
+        """The programme data as recorded on the as-of date (run/snapshot.py), attached to the PDF.
+        Made only when needed (a PDF, or a git history to compare with): HTML-only runs skip it."""
+        return self.snapshot_of()

@@ -1,0 +1,149 @@
+"""`build()`: the editions of a run, from the programme files to the files in reports/.
+
+Read it top to bottom: find a run with nothing to do without parsing anything; load and
+validate every programme; plan each edition (its inputs fingerprinted once, skipped when its
+manifest says it is up to date); render the rest, each staged as hidden temporary files beside
+its final names; and only when every edition has rendered, commit them all (rename into
+place, write the manifests). If one edition fails, every staged file is removed and nothing is
+written; the error is one line.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import glob
+import logging
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Optional
+
+from tracker.edit import atomic
+from tracker.errors import NotFound
+from tracker.model.records import Programme
+from tracker.model.workspace import Workspace
+from tracker.report.edition import FORMATS, RenderOptions, edition_paths
+from tracker.report.run import inputs, manifest
+from tracker.report.run.outcome import Outcome
+from tracker.report.run.stage import Job, Staged, discard, staged_name_prefix
+from tracker.report.run.unchanged import nothing_to_do
+from tracker.report.run.workers import Progress, Workers
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Planned:
+    """An edition to render, and what its manifest will record."""
+
+    job: Job
+    record: dict[str, object]
+
+
+def build(ws: Workspace, as_of: dt.date, formats: tuple[str, ...], out: Path,
+          options: RenderOptions = RenderOptions(), *, programme_ids: tuple[str, ...] = (),
+          programmes: Optional[list[Programme]] = None, jobs: int = 1, force: bool = False,
+          progress: Optional[Progress] = None) -> Outcome:
+    """`tracker report`: the editions as of `as_of` of the programmes named (all when none), or
+    of `programmes` already loaded; those up to date are left alone unless `force`."""
+    formats = tuple(fmt for fmt in FORMATS if fmt in formats)
+    if programmes is None and not force:
+        unchanged = nothing_to_do(ws, programme_ids, as_of, formats, out, options)
+        if unchanged is not None:
+            return unchanged
+    with Workers(jobs, pdf="pdf" in formats) as workers:
+        if programmes is None:
+            programmes = select(ws, ws.load_all(workers.map), programme_ids)
+        outcome, todo = plan(ws, programmes, as_of, formats, out, options, force)
+        if todo:
+            created = _make_folders({path.parent for p in todo for path in p.job.paths.values()})
+            staged: dict[int, Staged] = {}
+            try:
+                workers.render([p.job for p in todo], staged, progress)
+                commit(todo, staged, out, as_of, outcome)
+            except BaseException:
+                _remove(staged, [p.job for p in todo], created)
+                raise
+    return outcome
+
+
+def select(ws: Workspace, programmes: list[Programme], programme_ids: tuple[str, ...]) -> list[Programme]:
+    """The programmes named, in the order named (each once), or all when none is named."""
+    if not programme_ids:
+        return programmes
+    by_id = {p.id: p for p in programmes}
+    for pid in programme_ids:
+        if pid not in by_id:
+            raise NotFound(ws.unknown_programme(pid))
+    return [by_id[pid] for pid in dict.fromkeys(programme_ids)]
+
+
+def plan(ws: Workspace, programmes: list[Programme], as_of: dt.date, formats: tuple[str, ...], out: Path,
+         options: RenderOptions, force: bool) -> tuple[Outcome, list[Planned]]:
+    """Every edition's paths and inputs; those up to date go straight into the outcome."""
+    shared = manifest.Shared.compute(ws, as_of, formats, options)
+    outcome = Outcome()
+    todo: list[Planned] = []
+    for programme in programmes:
+        paths = {fmt: path for fmt, path in edition_paths(out, programme.id, as_of).items() if fmt in formats}
+        found = inputs.of_programme(ws, programme, as_of, options)
+        record = manifest.edition_record(ws, found, programme.id, programme.path, programme.logo, shared)
+        outcome.paths.extend(paths.values())
+        previous = manifest.read_manifest(manifest.manifest_path(out, programme.id, as_of))
+        if not force and manifest.is_up_to_date(previous, record, paths):
+            log.info("%s: up to date", programme.id)
+            outcome.up_to_date.extend(paths.values())
+            continue
+        todo.append(Planned(Job(len(todo), ws, programme, as_of, formats, options, found, paths, os.getpid()),
+                            record))
+    return outcome, todo
+
+
+def commit(todo: list[Planned], staged: dict[int, Staged], out: Path, as_of: dt.date, outcome: Outcome) -> None:
+    """Put every staged edition in place, with its manifest (written last: it vouches for the files)."""
+    for planned in todo:
+        job = planned.job
+        files = staged[job.index].files
+        for fmt, (tmp, _) in files.items():
+            _replace(tmp, job.paths[fmt])
+        hashes = {fmt: sha for fmt, (_, sha) in files.items()}
+        atomic.write_bytes(manifest.manifest_path(out, job.programme.id, as_of),
+                           manifest.manifest_bytes(planned.record, job.paths, hashes))
+        outcome.written.extend(job.paths[fmt] for fmt in job.formats)
+        del staged[job.index]
+
+
+def _replace(tmp: Path, path: Path) -> None:
+    try:
+        mode = path.stat().st_mode & 0o7777
+    except FileNotFoundError:
+        mode = 0o644
+    os.chmod(tmp, mode)
+    os.replace(tmp, path)
+
+
+def _remove(staged: dict[int, Staged], jobs: list[Job], created: list[Path]) -> None:
+    """Undo a failed run: its staged files (those of a process that was stopped midway too, found
+    by their names), and the folders it created (if still empty)."""
+    for result in staged.values():
+        for tmp, _ in result.files.values():
+            discard(tmp)
+    for job in jobs:
+        for path in job.paths.values():
+            prefix = staged_name_prefix(path, job.run)
+            for leftover in path.parent.glob(f"{glob.escape(prefix)}*.tmp") if path.parent.is_dir() else ():
+                discard(leftover)
+    for folder in reversed(created):
+        try:
+            folder.rmdir()
+        except OSError:
+            pass
+
+
+def _make_folders(folders: set[Path]) -> list[Path]:
+    """Create the output folders that do not exist yet; return those created, parents first."""
+    created: list[Path] = []
+    for folder in sorted(folders):
+        missing = [p for p in (folder, *folder.parents) if not p.exists()]
+        folder.mkdir(parents=True, exist_ok=True)
+        created.extend(p for p in reversed(missing) if p not in created)
+    return created
