@@ -266,6 +266,9 @@ def test_every_input_change_renders_again(tmp_path: Path, monkeypatch: pytest.Mo
     assert render(ws, programmes).written == [html]
     monkeypatch.setattr(inputs, "library_versions", lambda: {"weasyprint": "999"})
     assert render(ws, programmes).written == [html]
+    # a font or system library upgraded (tracker/sysdeps.py): no --force needed
+    monkeypatch.setattr(inputs, "system_versions", lambda: {"fonts-noto-core": "99"})
+    assert render(ws, programmes).written == [html]
     assert render(ws, programmes).written == []
 
 

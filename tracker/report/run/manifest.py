@@ -11,9 +11,9 @@ from, and every output it records still has the bytes it recorded. The inputs ar
 - the files in --template-dir (their names and bytes) and the render options;
 - the as-of date and the formats asked for;
 - tracker's version and a fingerprint of its own package files (code, default templates and
-  stylesheet), and the versions of the libraries that shape the bytes.
-
-Anything else (fonts installed on the machine, for one) is not tracked: `--force` renders anyway.
+  stylesheet), the versions of the Python libraries that shape the bytes, and those of the
+  system libraries and fonts (Pango, HarfBuzz, fontconfig, FreeType, the font packages:
+  tracker/sysdeps.py), so that a rerun after a font upgrade renders again.
 """
 from __future__ import annotations
 
@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 from tracker import __version__
+from tracker.sysdeps import system_versions
 from tracker.errors import display_path
 from tracker.model.workspace import Workspace
 from tracker.report.edition import RenderOptions
@@ -172,6 +173,7 @@ def edition_record(ws: Workspace, found: inputs.Fingerprint, programme_id: str, 
         "tracker": __version__,
         "code": code_fingerprint(),
         "libraries": library_versions(),
+        "system": system_versions(),
         "programme": {"id": programme_id, "file": ws.display(path),
                       "sha256": sha256_bytes(found.file), "logo": logo},
         "fingerprint": record,
