@@ -25,6 +25,7 @@ report: $(VENV)/.installed bytecode
 	$(BIN)/tracker report
 
 test: $(VENV)/.installed-test node_modules/.installed bytecode
+	$(BIN)/python -m mypy
 	$(BIN)/python -m pytest -q
 
 # Benchmarks (bench/README.md): ratios measured side by side, a few minutes; bench-quick ~1 minute.

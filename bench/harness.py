@@ -64,9 +64,9 @@ def timed(stage: str, function: Callable[..., Any], after: Callable[[], None] | 
 def instrument(pdf: bool) -> list[str]:
     """Wrap the stages; return the names of those that could not be found."""
     missing = []
-    import tracker.report
     import tracker.model.workspace
     import tracker.model.yamlsafe
+    import tracker.report
 
     for module, name, stage in ((tracker.yamlsafe, "load", "parse"),
                                 (tracker.workspace, "check_document", "validate")):

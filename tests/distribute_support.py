@@ -71,8 +71,8 @@ def rendered_editions(factory: pytest.TempPathFactory) -> Path:
     """Rendered once per test session, whichever module asks first: both programmes' editions of
     PREVIOUS (HTML only) and AS_OF (HTML and PDF). Tests copy them with `copy_editions`."""
     if "root" not in _RENDERED:
-        from tracker.report import build
         from tracker.model.workspace import Workspace
+        from tracker.report import build
 
         root = write_workspace(factory.mktemp("rendered"), {"water-plan": WATER, "air-plan": AIR})
         ws = Workspace.at(root)

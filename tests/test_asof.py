@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
-
 from edit_helpers import TODAY, make_workspace, run
+
 from tracker.cli import edit as update_cli
 
 BEFORE, AFTER = "2025-01-31", "2025-05-31"
@@ -133,9 +133,9 @@ def test_the_fingerprint_of_an_edition_follows_the_file_and_its_git_state(tmp_pa
     """What incremental rendering records: the file's bytes and git state, read without parsing."""
     import datetime as dt
 
+    from tracker.model.workspace import Workspace
     from tracker.report import RenderOptions
     from tracker.report.run import inputs
-    from tracker.model.workspace import Workspace
 
     make_workspace(tmp_path)
     ws = Workspace.at(tmp_path)

@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 
 from tests.batch_support import AS_OF, make_workspace, run, run_process, stub_jobs, stub_stage, tree
-from tracker.report.run.stage import staged_name_prefix
-from tracker.report.run import stage as report
 from tracker.errors import RenderError
+from tracker.report.run import stage as report
 from tracker.report.run import workers
+from tracker.report.run.stage import staged_name_prefix
 
 FAULTS = '''
 import os

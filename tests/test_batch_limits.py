@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from tracker.model import yamlsafe
 from tracker.errors import InvalidData
+from tracker.model import yamlsafe
 
 
 def test_files_over_the_old_two_mib_limit_load_and_over_the_new_one_do_not(tmp_path: Path) -> None:

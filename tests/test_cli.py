@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -183,9 +182,9 @@ def test_init_never_overwrites(tmp_path: Path) -> None:
 
 
 def test_every_command_has_help() -> None:
-    from tracker.cli import cli
-
     import click
+
+    from tracker.cli import cli
 
     ctx = click.Context(cli)
     names = cli.list_commands(ctx)

@@ -10,15 +10,13 @@ import pytest
 from click.testing import CliRunner
 
 from tests.distribute_support import AIR, WATER, write_workspace
-from tracker.model import fields as f
-from tracker.model import yamlsafe
 from tracker.cli import cli
-from tracker.model import addresses
-from tracker.model.settings import check_document, load_workspace
 from tracker.errors import InvalidData
+from tracker.model import addresses, yamlsafe
+from tracker.model import fields as f
+from tracker.model.settings import check_document, load, load_workspace
 from tracker.model.spec import MapOf, _schema
 from tracker.model.workspace import Workspace
-from tracker.model.settings import load
 
 GOOD = """\
 smtp: {host: mail.example.org, port: 587, security: starttls, username: reports}

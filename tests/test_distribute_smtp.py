@@ -14,9 +14,21 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from tests.distribute_support import (AIR, AS_OF, PREVIOUS, WATER, Authenticator, Mailbox, Server, copy_editions,
-                                      free_port, make_certs, parse, rendered_editions, write_settings,
-                                      write_workspace)
+from tests.distribute_support import (
+    AIR,
+    AS_OF,
+    WATER,
+    Authenticator,
+    Mailbox,
+    Server,
+    copy_editions,
+    free_port,
+    make_certs,
+    parse,
+    rendered_editions,
+    write_settings,
+    write_workspace,
+)
 from tracker.cli import cli
 from tracker.distribute import smtp as smtp_module
 

@@ -5,11 +5,12 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-
 from edit_helpers import DATA, TODAY, added_lines, make_workspace
-from tracker.edit import operations as edit, roundtrip
-from tracker.model import yamlsafe
+
+from tracker.edit import operations as edit
+from tracker.edit import roundtrip
 from tracker.errors import InvalidData
+from tracker.model import yamlsafe
 from tracker.model.workspace import Workspace
 
 OPTIONS = edit.Options(today=TODAY)

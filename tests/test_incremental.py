@@ -11,12 +11,11 @@ from pathlib import Path
 import pytest
 
 from tests.batch_support import AS_OF, make_workspace, programme_text, run, run_process, stamps
-from tracker.report.run import stage as report
+from tracker.model.workspace import Workspace
 from tracker.report import RenderOptions
 from tracker.report.run import manifest as inputs
 from tracker.report.run import pipeline as batch
-from tracker.model.workspace import Workspace
-
+from tracker.report.run import stage as report
 
 # Started by every fresh interpreter (the server that forks an edition's process among them):
 # it records each programme rendered and each file parsed, in whichever process that happens.

@@ -14,8 +14,8 @@ import pytest
 
 from tests.conftest import REPO, run
 from tests.report_demo import AS_OF, PREVIOUS, make_workspace
-from tracker.report.content import colours
 from tracker.model.statuses import DEFAULT_STATUSES
+from tracker.report.content import colours
 
 
 def chromium() -> str:

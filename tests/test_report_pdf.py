@@ -17,7 +17,6 @@ from tests.conftest import run
 from tests.report_demo import AS_OF, PREVIOUS, make_workspace, pdf_text
 
 
-
 def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -175,9 +174,9 @@ def test_outline_has_every_section(edition) -> None:
 
 def test_programme_file_is_attached(edition) -> None:
     reader = edition["reader"]
-    from tracker.report.run.snapshot import data_as_of
-    from tracker.model.workspace import Workspace
     from tracker.model import yamlsafe
+    from tracker.model.workspace import Workspace
+    from tracker.report.run.snapshot import data_as_of
 
     programme = Workspace.at(edition["root"]).programme("demo")
     [data] = dict(reader.attachments)["demo.yaml"]

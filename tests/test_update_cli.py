@@ -6,10 +6,10 @@ import json
 from pathlib import Path
 
 import pytest
-
 from edit_helpers import TODAY, added_lines, make_workspace, run
-from tracker.edit import roundtrip
+
 from tracker.cli import edit as update_cli
+from tracker.edit import roundtrip
 from tracker.model.workspace import Workspace
 
 

@@ -11,9 +11,10 @@ import time
 from pathlib import Path
 
 import pytest
-
 from edit_helpers import TODAY, make_workspace
-from tracker.edit import operations as edit, lock
+
+from tracker.edit import lock
+from tracker.edit import operations as edit
 from tracker.errors import WorkspaceError
 from tracker.model.workspace import Workspace
 

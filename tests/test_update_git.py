@@ -5,8 +5,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
 from edit_helpers import TODAY, make_workspace, run
+
 from tracker.cli import edit as update_cli
 
 

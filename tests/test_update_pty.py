@@ -11,8 +11,8 @@ import time
 from pathlib import Path
 
 import pytest
-
 from edit_helpers import make_workspace
+
 from tracker.model.workspace import Workspace
 
 ENV = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1]), "COLUMNS": "200"}

@@ -6,15 +6,13 @@ one line each with exit code 1; usage errors exit 2 (Click's own convention).
 from __future__ import annotations
 
 import importlib
-import sys
 from typing import Any, Optional
 
 import click
 
 from tracker import __version__
-from tracker.errors import TrackerError
 from tracker.cli.common import Context
-
+from tracker.errors import TrackerError
 
 #: Command name -> the module of tracker.cli defining it. Modules are imported when their
 #: command runs, so `tracker report` never pays for the email or editing code.
@@ -64,4 +62,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    main()

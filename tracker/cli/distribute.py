@@ -6,11 +6,11 @@ from typing import Any, Optional
 
 import click
 
+from tracker.cli.common import DATE, Context, pass_context, today
 from tracker.distribute import send as dist
 from tracker.model import settings as dist_settings
 from tracker.model.addresses import check_address
 from tracker.model.fields import Bad
-from tracker.cli.common import DATE, Context, pass_context, today
 
 
 class AddressType(click.ParamType):

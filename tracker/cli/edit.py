@@ -11,22 +11,22 @@ from `today()` in cli/common.py, the one place the clock is read; tests fix it b
 from __future__ import annotations
 
 import datetime as dt
-import re
+import sys
 from typing import Any, Callable, Optional
 
 import click
 
+from tracker.cli.common import DATE, Checked, Context, NumberType, Reference, pass_context, today
 from tracker.edit import operations as edit
 from tracker.model.fields import PartialDate, Slug, SourceRef, Text, Url
 from tracker.model.lookup import check_status, find_indicator, find_milestone, find_priority
 from tracker.model.records import Programme
 from tracker.model.spec import SOURCE_KINDS
-from tracker.cli.common import DATE, Checked, Context, NumberType, Reference, pass_context, today
 
 
 def stdin_is_terminal() -> bool:
     """Whether a person can answer questions (tests replace this)."""
-    return click.get_text_stream("stdin").isatty()
+    return sys.stdin is not None and sys.stdin.isatty()
 
 
 SOURCE_REF = Checked(SourceRef(), "URL_OR_ID")

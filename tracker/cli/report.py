@@ -7,8 +7,8 @@ from typing import Any, Optional
 
 import click
 
-from tracker.report import FORMATS, PDF_VARIANTS, RenderOptions, build
 from tracker.cli.common import DATE, Context, pass_context, today
+from tracker.report import FORMATS, PDF_VARIANTS, RenderOptions, build
 
 
 @click.command()

@@ -6,8 +6,8 @@ from typing import Optional
 
 import click
 
-from tracker.digest import overview
 from tracker.cli.common import DATE, Context, pass_context, today
+from tracker.digest import overview
 
 
 @click.command()

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import click
 
-from tracker.model.settings import load_workspace
 from tracker.cli.common import Context, pass_context
+from tracker.model.settings import load_workspace
 
 
 @click.command()

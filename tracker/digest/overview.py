@@ -5,7 +5,7 @@ import datetime as dt
 from dataclasses import asdict, dataclass
 from typing import Any, Optional
 
-from tracker.model.records import Priority, Programme
+from tracker.model.records import Programme
 
 
 @dataclass(frozen=True)

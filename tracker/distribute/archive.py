@@ -14,13 +14,13 @@ from typing import Optional
 from urllib.parse import quote, urlsplit
 
 from tracker import templating
-from tracker.edit import atomic
 from tracker.digest.counts import Count, counts_line, status_counts
-from tracker.report.run.editions import edition_dates
+from tracker.edit import atomic
 from tracker.errors import NotFound
 from tracker.model.fields import SLUG_RE
 from tracker.model.records import Programme
 from tracker.model.workspace import Workspace
+from tracker.report.run.editions import edition_dates
 
 INDEX, FEED = "index.html", "feed.xml"
 ATOM = "http://www.w3.org/2005/Atom"

@@ -8,15 +8,15 @@ A line that cannot be read (the last one cut short by a crash, say) is skipped a
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
-import errno
-import fcntl
 import json
 import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Optional
 
+from tracker.edit import lock
 from tracker.edit.atomic import fsync_dir
 from tracker.errors import LogBusy
 
@@ -91,7 +91,7 @@ def _record(raw: bytes) -> Optional[Delivery]:
     if not all(isinstance(value.get(k), str) for k in texts) or value["result"] not in RESULTS:
         return None
     return Delivery(**{k: value[k] for k in texts},
-                    detail=value.get("detail") if isinstance(value.get("detail"), str) else "",
+                    detail=detail if isinstance(detail := value.get("detail"), str) else "",
                     test=value.get("test") is True)
 
 
@@ -114,19 +114,18 @@ class Writer:
         self.shown = shown
         self._fd: Optional[int] = None
         self._needs_newline = False
+        self._lock = contextlib.ExitStack()
         self.log = Log(self.path, [], [])
 
     def __enter__(self) -> "Writer":
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._lock.enter_context(lock.locked(self.path, 0, self.shown, busy=lambda: LogBusy(
+            f"{self.shown}: another `tracker distribute` is sending this programme; wait for it to finish")))
         created = not self.path.exists()
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o644)
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError as exc:
-            os.close(fd)
-            if exc.errno in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
-                raise LogBusy(f"{self.shown}: another `tracker distribute` is sending this programme; "
-                              "wait for it to finish") from None
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o644)
+        except BaseException:
+            self._lock.close()
             raise
         self._fd = fd
         if created:
@@ -153,13 +152,13 @@ class Writer:
 
     def __exit__(self, *exc: object) -> None:
         if self._fd is not None:
-            fcntl.flock(self._fd, fcntl.LOCK_UN)
             os.close(self._fd)
             self._fd = None
+        self._lock.close()
 
 
 def _read_all(fd: int) -> bytes:
-    chunks = []
+    chunks: list[bytes] = []
     offset = 0
     while True:
         chunk = os.pread(fd, 1 << 20, offset)

@@ -17,9 +17,9 @@ from pathlib import Path
 from typing import Optional
 
 from tracker import templating
-from tracker.model.records import Programme
 from tracker.digest import counts as summary
 from tracker.model.addresses import mailbox
+from tracker.model.records import Programme
 
 #: CRLF line ends as on the wire; bodies encoded to 7-bit so any server takes them.
 WIRE = policy.SMTP.clone(cte_type="7bit")

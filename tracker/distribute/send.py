@@ -16,14 +16,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Optional
 
+from tracker.distribute import deliveries, message, smtp
 from tracker.edit import atomic
-from tracker.report.run.editions import previous_edition
 from tracker.errors import NotFound
 from tracker.model.records import Programme
-from tracker.report import build, edition_paths
-from tracker.model.workspace import Workspace
-from tracker.distribute import deliveries, message, smtp
 from tracker.model.settings import Settings
+from tracker.model.workspace import Workspace
+from tracker.report import build, edition_paths
+from tracker.report.run.editions import previous_edition
 
 OUTBOX = "outbox"
 DELIVERED, ALREADY, REFUSED, FAILED, NOT_SENT, WRITTEN = (

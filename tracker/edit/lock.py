@@ -1,4 +1,5 @@
-"""A lock per programme file, so that concurrent edits queue up instead of overwriting each other.
+"""A lock per file, so that concurrent writers queue up instead of overwriting each other: the
+one lock of tracker, for programme files (edits) and delivery logs (`distribute`).
 
 The lock is an advisory `flock` on a hidden sidecar file beside the programme
 (`policies/.<name>.lock`, removed again on release), never on the programme itself: an edit
@@ -11,30 +12,18 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sys
 import time
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator, Optional
 
-from tracker.errors import WorkspaceError
+from tracker.errors import TrackerError, WorkspaceError
 
 #: How long an edit waits for another one on the same file before giving up.
 DEFAULT_TIMEOUT = 60.0
 _POLL = 0.02
 
-try:  # POSIX
-    import fcntl
-
-    def _try_lock(fd: int) -> bool:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            return False
-        return True
-
-    def _unlock(fd: int) -> None:
-        fcntl.flock(fd, fcntl.LOCK_UN)
-
-except ImportError:  # pragma: no cover - Windows
+if sys.platform == "win32":  # pragma: no cover
     import msvcrt
 
     def _try_lock(fd: int) -> bool:
@@ -48,6 +37,19 @@ except ImportError:  # pragma: no cover - Windows
         os.lseek(fd, 0, os.SEEK_SET)
         msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
 
+else:
+    import fcntl
+
+    def _try_lock(fd: int) -> bool:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+        return True
+
+    def _unlock(fd: int) -> None:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+
 
 def lock_path(path: Path) -> Path:
     """The sidecar lock file of a programme file: `.<name>.lock` in the same folder."""
@@ -55,8 +57,10 @@ def lock_path(path: Path) -> Path:
 
 
 @contextlib.contextmanager
-def locked(path: Path, timeout: float = DEFAULT_TIMEOUT, shown: str = "") -> Iterator[None]:
-    """Hold the lock of `path` for the duration of the block; wait up to `timeout` seconds.
+def locked(path: Path, timeout: float = DEFAULT_TIMEOUT, shown: str = "",
+           busy: Optional[Callable[[], TrackerError]] = None) -> Iterator[None]:
+    """Hold the lock of `path` for the duration of the block; wait up to `timeout` seconds, then
+    raise `busy()` (by default a `WorkspaceError` saying another process is editing the file).
 
     The sidecar file is removed on release, so no lock file is left behind in policies/. A
     waiter may then hold a lock on a file that was just removed: it checks, after locking, that
@@ -69,6 +73,8 @@ def locked(path: Path, timeout: float = DEFAULT_TIMEOUT, shown: str = "") -> Ite
         try:
             while not _try_lock(fd):
                 if time.monotonic() >= deadline:
+                    if busy is not None:
+                        raise busy()
                     raise WorkspaceError(f"{shown or path}: another tracker process has been editing this "
                                          f"file for over {timeout:g} seconds; try again later")
                 time.sleep(_POLL)

@@ -9,17 +9,16 @@ stops the edit before the write: the file stays byte for byte as it was.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Callable, Optional
 
 from tracker.edit import atomic, gitcommit, lock, roundtrip
+from tracker.errors import EditRefused, InvalidData, NotFound
 from tracker.model import spec, yamlsafe
-from tracker.errors import EditRefused, InvalidData, NotFound, WorkspaceError
 from tracker.model.fields import did_you_mean
-from tracker.model.records import Entry, Indicator, Milestone, Priority, Programme  # Entry: a new history entry too
 from tracker.model.lookup import check_status, find_indicator, find_milestone, find_priority
+from tracker.model.records import Entry, Programme  # Entry: a new history entry too
 from tracker.model.validate import check_document
 from tracker.model.workspace import Workspace
 

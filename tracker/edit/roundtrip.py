@@ -19,8 +19,8 @@ import datetime as dt
 import difflib
 import io
 from collections import Counter
-from decimal import Decimal
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any, Callable, Iterable, Iterator, Optional
 
 import yaml
@@ -29,8 +29,8 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError as RuamelError
 from ruamel.yaml.scalarstring import LiteralScalarString, SingleQuotedScalarString
 
-from tracker.model import yamlsafe
 from tracker.errors import EditError, InvalidData
+from tracker.model import yamlsafe
 
 BOM = "\ufeff"
 #: (mapping, sequence, offset) indentations tried, the file's own style being the one that

@@ -20,14 +20,14 @@ from email.headerregistry import Address
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Optional
 
+from tracker.errors import InvalidData, NotFound, Problem
 from tracker.model import fields as f
 from tracker.model import yamlsafe
-from tracker.errors import InvalidData, NotFound, Problem
+from tracker.model.addresses import AddressType, MailboxType, NameType, check_address
 from tracker.model.records import Programme, Where
 from tracker.model.spec import Field, ListOf, MapOf, Record
 from tracker.model.validate import FAILED, walk
 from tracker.model.workspace import Workspace
-from tracker.model.addresses import AddressType, MailboxType, NameType, check_address
 
 SETTINGS_FILE = "distribution.yaml"
 PASSWORD_ENV = "TRACKER_SMTP_PASSWORD"

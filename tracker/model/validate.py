@@ -9,12 +9,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Iterable, Optional
 
-from tracker.model import fields as f
 from tracker.errors import InvalidData, Problem
+from tracker.model import fields as f
 from tracker.model.records import Programme
-from tracker.model.spec import PROGRAMME, Field, ListOf, MapOf, Record
+from tracker.model.spec import PROGRAMME, ListOf, MapOf, Record
 from tracker.model.statuses import DEFAULT_STATUSES
-from tracker.model.yamlsafe import Document, dotted
+from tracker.model.yamlsafe import Document
 
 
 def check_document(doc: Document, path: Path) -> tuple[Optional[Programme], list[Problem]]:

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable, Optional
 
-from tracker.model import yamlsafe
 from tracker.errors import InvalidData, NotFound, Problem, WorkspaceError, display_path
+from tracker.model import yamlsafe
 from tracker.model.fields import did_you_mean
 from tracker.model.records import Programme
 from tracker.model.validate import check_document

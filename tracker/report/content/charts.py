@@ -188,7 +188,7 @@ def indicator_chart(series: Series, chart_id: str) -> Markup:
         middle = (labels[0][0] + labels[1][0]) / 2
         upper_first = last_value > series.target[1] if series.target else True
         offsets = (-6.5, 6.5) if upper_first else (6.5, -6.5)
-        labels = [(middle + off, *rest) for off, (_, *rest) in zip(offsets, labels)]
+        labels = [(middle + off, colour, weight, text) for off, (_, colour, weight, text) in zip(offsets, labels)]
     for label_y, colour, weight, text in labels:
         body.append(f'<text x="{left + plot_w + 12}" y="{_f(label_y + 4)}" fill="{colour}"{weight}>{escape(text)}</text>')
 

@@ -14,10 +14,10 @@ from tracker import __version__
 from tracker.digest import changes
 from tracker.model.records import Programme, Source
 from tracker.report.content import colours, priorities, summary, whatchanged
-from tracker.report.content.citations import Cited, Citations
+from tracker.report.content.citations import Citations, Cited
+from tracker.report.content.views import Badge, badge
 from tracker.report.run.inputs import EditionInputs
 from tracker.report.run.revision import Revision
-from tracker.report.content.views import Badge, badge
 
 DEFAULT_ACCENT = "#1f4e79"
 

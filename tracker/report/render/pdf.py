@@ -20,7 +20,6 @@ from tracker.errors import RenderError
 from tracker.report.edition import PDF_VARIANTS as VARIANTS
 
 
-
 def html_to_pdf(html: str, root: Path, *, variant: str = "pdf/a-3b", attachment: bytes | None = None,
                 attachment_name: str = "programme.yaml", as_of: dt.date | None = None) -> bytes:
     """Render `html` (whose relative URLs resolve inside `root`) to PDF bytes."""
@@ -82,9 +81,10 @@ def _finish(document: object, pdf: object) -> None:
     """List each associated file once in the catalogue's /AF (WeasyPrint 70 adds PDF/A-3's twice)."""
     catalog = getattr(pdf, "catalog", {})
     if "AF" in catalog:
-        seen: set[str] = set()
-        unique = [ref for ref in catalog["AF"] if not (str(ref) in seen or seen.add(str(ref)))]
-        catalog["AF"][:] = unique
+        unique: dict[str, object] = {}
+        for ref in catalog["AF"]:
+            unique.setdefault(str(ref), ref)
+        catalog["AF"][:] = list(unique.values())
 
 
 @contextlib.contextmanager

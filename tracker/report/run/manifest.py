@@ -26,11 +26,11 @@ from pathlib import Path
 from typing import Any, Optional
 
 from tracker import __version__
-from tracker.sysdeps import system_versions
 from tracker.errors import display_path
 from tracker.model.workspace import Workspace
 from tracker.report.edition import RenderOptions
 from tracker.report.run import inputs
+from tracker.sysdeps import system_versions
 
 MANIFEST_VERSION = 1
 # distribution name -> module name
