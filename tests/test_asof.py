@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from edit_helpers import TODAY, make_workspace, run
 
-from tracker.cli import edit as update_cli
+from tracker.cli.records import edit as update_cli
 
 BEFORE, AFTER = "2025-01-31", "2025-05-31"
 

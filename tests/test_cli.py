@@ -201,4 +201,4 @@ def test_a_command_loads_only_its_own_module() -> None:
             "try:\n    cli(['status', '--help'])\nexcept SystemExit:\n    pass\n"
             "print(sorted(m for m in sys.modules if m.startswith('tracker.cli.')))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip().splitlines()[-1] == "['tracker.cli.common', 'tracker.cli.status']"
+    assert out.stdout.strip().splitlines()[-1] == "['tracker.cli.common', 'tracker.cli.records', 'tracker.cli.records.status']"

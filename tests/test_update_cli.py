@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from edit_helpers import TODAY, added_lines, make_workspace, run
 
-from tracker.cli import edit as update_cli
+from tracker.cli.records import edit as update_cli
 from tracker.edit import roundtrip
 from tracker.model.workspace import Workspace
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from edit_helpers import TODAY, make_workspace, run
 
-from tracker.cli import edit as update_cli
+from tracker.cli.records import edit as update_cli
 
 
 @pytest.fixture(autouse=True)

@@ -14,12 +14,14 @@ from tracker import __version__
 from tracker.cli.common import Context
 from tracker.errors import TrackerError
 
-#: Command name -> the module of tracker.cli defining it. Modules are imported when their
+#: Command name -> the module of tracker.cli defining it (`records.*`: commands on the programme
+#: records; `editions.*`: commands that make and send editions). Modules are imported when their
 #: command runs, so `tracker report` never pays for the email or editing code.
 COMMAND_MODULES = {
-    "validate": "validate", "status": "status", "report": "report", "schema": "schema", "init": "init",
-    "distribute": "distribute", "publish": "publish", "history": "history",
-    "update": "edit", "record": "edit", "milestone": "edit", "source": "edit",
+    "validate": "records.validate", "schema": "records.schema", "init": "records.init",
+    "status": "records.status", "history": "records.history",
+    "update": "records.edit", "record": "records.edit", "milestone": "records.edit", "source": "records.edit",
+    "report": "editions.report", "distribute": "editions.distribute", "publish": "editions.publish",
 }
 
 

@@ -6,8 +6,7 @@
 
 `edition` holds the types the three share.
 """
-from tracker.report.edition import FORMATS, PDF_VARIANTS, EditionInputs, RenderOptions, edition_paths
-from tracker.report.run.outcome import Outcome
+from tracker.report.edition import FORMATS, PDF_VARIANTS, EditionInputs, Outcome, RenderOptions, edition_paths
 from tracker.report.run.pipeline import build
 
 __all__ = ["FORMATS", "PDF_VARIANTS", "EditionInputs", "Outcome", "RenderOptions", "build", "edition_paths"]

@@ -68,3 +68,12 @@ class EditionInputs:
         """The programme data as recorded on the as-of date (run/snapshot.py), attached to the PDF.
         Made only when needed (a PDF, or a git history to compare with): HTML-only runs skip it."""
         return self.snapshot_of()
+
+
+@dataclass
+class Outcome:
+    """What a run did: the files it wrote, and those it left alone because they were up to date."""
+
+    written: list[Path] = field(default_factory=list)
+    up_to_date: list[Path] = field(default_factory=list)
+    paths: list[Path] = field(default_factory=list)  # every edition file of the run, in programme order

@@ -21,9 +21,8 @@ from tracker.edit import atomic
 from tracker.errors import NotFound
 from tracker.model.records import Programme
 from tracker.model.workspace import Workspace
-from tracker.report.edition import FORMATS, RenderOptions, edition_paths
+from tracker.report.edition import FORMATS, Outcome, RenderOptions, edition_paths
 from tracker.report.run import inputs, manifest
-from tracker.report.run.outcome import Outcome
 from tracker.report.run.stage import Job, Staged, discard, staged_name_prefix
 from tracker.report.run.unchanged import nothing_to_do
 from tracker.report.run.workers import Progress, Workers

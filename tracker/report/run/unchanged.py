@@ -7,9 +7,8 @@ from pathlib import Path
 from typing import Any, Optional
 
 from tracker.model.workspace import Workspace
-from tracker.report.edition import FORMATS, RenderOptions, edition_paths
+from tracker.report.edition import FORMATS, Outcome, RenderOptions, edition_paths
 from tracker.report.run import inputs, manifest
-from tracker.report.run.outcome import Outcome
 
 log = logging.getLogger(__name__)
 

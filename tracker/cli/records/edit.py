@@ -6,7 +6,7 @@ it is a usage error instead (exit 2).
 
 Today's date (the default --date, and the limit past which --allow-future is needed) comes
 from `today()` in cli/common.py, the one place the clock is read; tests fix it by replacing
-`tracker.cli.edit.today`, and replace `stdin_is_terminal` to play a person at a terminal.
+`tracker.cli.records.edit.today`, and replace `stdin_is_terminal` to play a person at a terminal.
 """
 from __future__ import annotations
 
