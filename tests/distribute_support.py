@@ -102,9 +102,10 @@ def write_settings(root: Path, smtp: dict[str, Any], recipients: dict[str, list[
 
 
 def copy_editions(source: Path, root: Path) -> None:
-    """Copy rendered editions (reports/<id>/*.html, *.pdf) into another workspace."""
+    """Copy rendered editions (reports/<id>/*.html, *.pdf, and the manifests that say what they were
+    rendered from) into another workspace."""
     for path in sorted((source / "reports").glob("*/*")):
-        if path.suffix in (".html", ".pdf"):
+        if path.suffix in (".html", ".pdf") or path.name.endswith(".inputs.json"):
             target = root / "reports" / path.parent.name / path.name
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(path, target)

@@ -6,8 +6,10 @@ only one test renders on its own (to show a missing edition is rendered first).
 from __future__ import annotations
 
 import base64
+import dataclasses
 import datetime as dt
 import json
+import types
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +32,7 @@ from tests.distribute_support import (
     write_workspace,
 )
 from tracker.cli import cli
+from tracker.distribute import send as send_module
 from tracker.distribute import smtp as smtp_module
 
 READERS = [
@@ -60,9 +63,10 @@ def ws(tmp_path: Path, rendered: Path) -> Path:
 
 @pytest.fixture(autouse=True)
 def fast_retries(monkeypatch: pytest.MonkeyPatch) -> list[float]:
-    """Retries wait for real only in production: here each wait is recorded, not slept."""
+    """Retries wait for real only in production: here each wait is recorded, not slept (only the
+    back-off's: rendering waits for git's processes with time.sleep too)."""
     waits: list[float] = []
-    monkeypatch.setattr(smtp_module.time, "sleep", waits.append)
+    monkeypatch.setattr(send_module, "time", types.SimpleNamespace(sleep=waits.append))
     monkeypatch.delenv("TRACKER_SMTP_PASSWORD", raising=False)
     return waits
 
@@ -411,12 +415,19 @@ def test_header_injection_through_the_programme_title_is_impossible(tmp_path: Pa
     with Server(Mailbox()) as server:
         write_settings(root, plain(server.port), {"water-plan": READERS[:1]})
         result = run(root, "water-plan", "--as-of", "2024-06-30")
-    assert result.exit_code == 0, result.output
-    [received] = server.mailbox.received
-    msg = received.message
-    assert received.rcpt_tos == ["ada@example.org"]
-    assert msg["Bcc"] is None and msg["X-Injected"] is None
-    assert msg["Subject"] == "Clean Water Plan Bcc: victim@example.org X-Injected: yes: progress up to 2024-06-30"
+    # A title is one line of text: the file is refused before anything is rendered or sent.
+    assert result.exit_code == 1, result.output
+    assert result.stderr.startswith("policies/water-plan.yaml:2:8: title: a control character (U+000D")
+    assert server.mailbox.received == []
+    # And whatever title a programme holds, the header stays one line without control characters.
+    from tracker.distribute import message
+    from tracker.model.workspace import Workspace
+
+    ok = write_workspace(tmp_path / "ok", {"water-plan": WATER})
+    programme = dataclasses.replace(Workspace.at(ok).load_all()[0],
+                                    title="Clean Water Plan\r\nBcc: victim@example.org\x0c\nX-Injected: yes")
+    edition = message.Edition(programme, dt.date(2024, 6, 30), ok / "x.pdf", None)
+    assert message.subject(edition) == "Clean Water Plan Bcc: victim@example.org X-Injected: yes: progress up to 2024-06-30"
 
 
 def test_dry_run_needs_no_password_and_no_server(ws: Path) -> None:

@@ -100,12 +100,21 @@ class YamlStop(Exception):
         self.field = field
 
 
+class NotRegular(OSError):
+    """A path that must be a regular file is a symbolic link, FIFO, directory, socket or device
+    (printed as any `OSError`: "PATH: a FIFO, not a regular file; refused")."""
+
+
 class SmtpTransient(Exception):
     """A failure worth retrying (4xx replies, dropped connections)."""
 
 
 class SmtpPermanent(Exception):
     """A refusal not worth retrying (5xx replies)."""
+
+
+class SmtpUnknown(Exception):
+    """The whole message was sent and no reply came: it may have been delivered (never retried)."""
 
 
 class SmtpNoConnection(SmtpTransient):

@@ -11,7 +11,7 @@ from typing import Any, Optional
 import click
 
 from tracker import __version__
-from tracker.cli.common import Context
+from tracker.cli.common import Context, check_arguments, echo
 from tracker.errors import TrackerError
 
 #: Command name -> the module of tracker.cli defining it (`records.*`: commands on the programme
@@ -36,16 +36,24 @@ class TrackerGroup(click.Group):
                 self.commands.setdefault(command.name, command)
         return self.commands.get(cmd_name)
 
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        """Every argument of every command is text: one that is not is a usage error (exit 2)
+        before anything runs, so it can reach no file, header or terminal."""
+        problem = check_arguments(args)
+        if problem is not None:
+            raise click.UsageError(problem, ctx)
+        return super().parse_args(ctx, args)
+
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except TrackerError as error:
             for line in error.lines():
-                click.echo(line, err=True)
+                echo(line, err=True)
             ctx.exit(error.exit_code)
         except OSError as error:
             where = f"{error.filename}: " if error.filename else ""
-            click.echo(f"error: {where}{error.strerror or error}", err=True)
+            echo(f"error: {where}{error.strerror or error}", err=True)
             ctx.exit(1)
 
 

@@ -7,8 +7,45 @@ from typing import Any, Optional
 
 import click
 
-from tracker.model.fields import MAX_SLUG, SLUG_RE, Bad, parse_date
+from tracker.model.fields import MAX_SLUG, SLUG_RE, Bad, Number, bad_character, check_characters, parse_date
 from tracker.model.workspace import Workspace
+
+# What a terminal would take for the start of an escape sequence or cannot print at all: C0
+# controls but tab and line feed, DEL, C1 controls (U+009B is CSI, U+009D OSC on some
+# terminals) and lone surrogates.
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def printable(text: str) -> str:
+    """`text` with everything a terminal would act on written out as \\uXXXX (valid in JSON strings
+    too), so that no data, file name or server reply can move the cursor, retitle the window or
+    write the reader's clipboard (OSC 52)."""
+    return _UNPRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def echo(message: Any = "", *, err: bool = False, nl: bool = True) -> None:
+    """Print for a reader: every command prints through here, never with click.echo directly."""
+    click.echo(printable(str(message)), err=err, nl=nl)
+
+
+def check_arguments(args: list[str]) -> Optional[str]:
+    """Why the command line is refused, or None: any argument, of any command, that holds a
+    control character (tab and line breaks aside: each option says whether it takes lines), a
+    lone surrogate (a byte that was not UTF-8, as a terminal in another encoding sends) or a
+    non-character. Named as Click names a bad value: "Invalid value for '--note': ..."."""
+    for index, arg in enumerate(args):
+        problem = bad_character(arg, lines=True)
+        if problem is None:
+            continue
+        name, value = "", arg
+        if arg.startswith("--") and "=" in arg:
+            name, _, value = arg.partition("=")
+        elif index > 0 and args[index - 1].startswith("-") and args[index - 1] != "--":
+            name = args[index - 1]
+        if name and bad_character(name) is None:
+            return f"Invalid value for '{name}': {problem}"
+        return f"Invalid value for argument {printable(repr(value))}: {problem}"
+    return None
 
 
 class Context:
@@ -64,7 +101,7 @@ class Reference(click.ParamType):
         if len(pieces) != len(self.parts):
             self.fail(f"expected {self.name} ({len(self.parts)} ids separated by '/') but got {value!r}", param, ctx)
         for name, piece in zip(self.parts, pieces):
-            if not SLUG_RE.match(piece) or len(piece) > MAX_SLUG:
+            if not SLUG_RE.fullmatch(piece) or len(piece) > MAX_SLUG:
                 self.fail(f"{name} must be an id of lowercase letters, digits and single hyphens, "
                           f"but got {piece!r} in {value!r}", param, ctx)
         return tuple(pieces)
@@ -74,20 +111,41 @@ class NumberType(click.ParamType):
     """A number written in decimals: 36, -2.5, 1e6; whole numbers stay whole."""
 
     name = "NUMBER"
-    _RE = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$")
+    _RE = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+    _INTEGER = re.compile(r"[+-]?[0-9]+")
+    MAX_CHARACTERS = 100  # far more than any number within the limits needs; int() of more is slow
 
     def convert(self, value: Any, param: Optional[click.Parameter], ctx: Optional[click.Context]) -> int | float:
         if isinstance(value, (int, float)) and not isinstance(value, bool):
-            return value
-        text = str(value).strip()
-        if not self._RE.match(text):
-            self.fail(f"expected a number such as 36 or 2.5 but got {value!r}", param, ctx)
-        if re.match(r"^[+-]?\d+$", text):
-            return int(text)
-        number = float(text)
-        if number in (float("inf"), float("-inf")):
-            self.fail(f"{value!r} is too large", param, ctx)
-        return number
+            number: int | float = value
+        else:
+            text = str(value).strip()
+            if len(text) > self.MAX_CHARACTERS or not self._RE.fullmatch(text):
+                shown = printable(repr(text if len(text) <= 60 else text[:57] + "..."))
+                self.fail(f"expected a number such as 36 or 2.5 but got {shown}", param, ctx)
+            number = int(text) if self._INTEGER.fullmatch(text) else float(text)
+        try:
+            return Number().check(number)  # the same range as a number in a programme file
+        except Bad as bad:
+            self.fail(str(bad), param, ctx)
+
+
+class TextOption(click.ParamType):
+    """Free text given on the command line: taken as written, but refused (a usage error) when
+    it holds what is not text, or a line break where one line is expected."""
+
+    name = "TEXT"
+
+    def __init__(self, lines: bool = False) -> None:
+        self.lines = lines
+
+    def convert(self, value: Any, param: Optional[click.Parameter], ctx: Optional[click.Context]) -> str:
+        text = str(value)
+        try:
+            check_characters(text.strip(), lines=self.lines)
+        except Bad as bad:
+            self.fail(str(bad), param, ctx)
+        return text
 
 
 class Checked(click.ParamType):

@@ -17,12 +17,12 @@ from pathlib import Path
 from typing import Any, Optional
 
 from tracker.edit import lock
-from tracker.edit.atomic import fsync_dir
-from tracker.errors import LogBusy
+from tracker.edit.atomic import fsync_dir, open_regular, read_regular
+from tracker.errors import LogBusy, NotRegular, WorkspaceError
 
 LOG_NAME = "deliveries.jsonl"
-DELIVERED, REFUSED, FAILED = "delivered", "refused", "failed"
-RESULTS = (DELIVERED, REFUSED, FAILED)
+DELIVERED, REFUSED, FAILED, UNKNOWN = "delivered", "refused", "failed", "unknown"
+RESULTS = (DELIVERED, REFUSED, FAILED, UNKNOWN)
 
 
 @dataclass(frozen=True)
@@ -31,7 +31,7 @@ class Delivery:
     programme: str
     recipient: str
     time: str  # when the outcome was known, UTC, ISO 8601
-    result: str  # delivered, refused or failed
+    result: str  # delivered, refused, failed or unknown (sent, no reply: it may have been delivered)
     message_id: str
     detail: str = ""  # the server's reply, or why the message did not go
     test: bool = False  # sent with --to: never counts as the list recipient's copy
@@ -60,6 +60,17 @@ class Log:
                     and record.recipient.lower() == address.lower()):
                 return record
         return None
+
+
+    def unknown(self, edition: dt.date, address: str) -> Optional[Delivery]:
+        """The last (non-test) delivery of `edition` to `address` whose outcome is unknown, unless a
+        later line settled it (delivered, refused, failed: it was sent again)."""
+        wanted = edition.isoformat()
+        last = None
+        for record in self.records:
+            if not record.test and record.edition == wanted and record.recipient.lower() == address.lower():
+                last = record
+        return last if last is not None and last.result == UNKNOWN else None
 
 
 def parse(data: bytes, shown: str) -> tuple[list[Delivery], list[str]]:
@@ -95,12 +106,19 @@ def _record(raw: bytes) -> Optional[Delivery]:
                     test=value.get("test") is True)
 
 
+def _refused(shown: str, error: NotRegular) -> WorkspaceError:
+    return WorkspaceError(f"{shown}: {error.strerror}; the delivery log must be a regular file")
+
+
 def read(folder: Path, shown: str) -> Log:
-    """Read a log without locking it (for dry runs and reports); a missing log is empty."""
+    """Read a log without locking it (for dry runs and reports); a missing log is empty. A log
+    that is a symbolic link, FIFO or anything but a regular file is refused, never opened."""
     path = folder / LOG_NAME
     try:
-        data = path.read_bytes()
-    except FileNotFoundError:
+        data = read_regular(path)
+    except NotRegular as error:
+        raise _refused(shown, error) from None
+    if data is None:
         return Log(path, [], [])
     records, warnings = parse(data, shown)
     return Log(path, records, warnings)
@@ -121,9 +139,12 @@ class Writer:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock.enter_context(lock.locked(self.path, 0, self.shown, busy=lambda: LogBusy(
             f"{self.shown}: another `tracker distribute` is sending this programme; wait for it to finish")))
-        created = not self.path.exists()
+        created = not os.path.lexists(self.path)
         try:
-            fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o644)
+            fd = open_regular(self.path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o644)
+        except NotRegular as error:
+            self._lock.close()
+            raise _refused(self.shown, error) from None
         except BaseException:
             self._lock.close()
             raise

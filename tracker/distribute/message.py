@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import unicodedata
 from dataclasses import dataclass
 from email import policy
 from email.headerregistry import Address
@@ -73,7 +74,10 @@ def message_id(edition: Edition, address: str, sender: Address, test: bool = Fal
 
 
 def subject(edition: Edition) -> str:
-    title = " ".join(edition.programme.title.split())  # a title may hold line breaks: never in a header
+    """One line, whatever the title holds: no line break or other control character reaches the
+    header (validation refuses them in titles; this holds for any programme)."""
+    title = " ".join(edition.programme.title.split())
+    title = "".join(ch for ch in title if unicodedata.category(ch) not in ("Cc", "Cs"))
     return f"{title}: progress up to {edition.as_of.isoformat()}"
 
 

@@ -1,6 +1,6 @@
 """`tracker distribute` as a library call: render, plan, then send (or write .eml files).
 
-Each edition is rendered first when its PDF is missing. Recipients who already received the
+Each edition is rendered first when its PDF is missing or not up to date with the data. Recipients who already received the
 edition (a `delivered` line in the programme's delivery log) are skipped, so running the same
 command again after a failure sends only what is missing. `to` sends a test copy to one address
 instead of the list: it is always sent, logged with `"test": true`, and never counts as a list
@@ -8,6 +8,7 @@ recipient's copy.
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import re
@@ -18,16 +19,16 @@ from typing import Callable, Optional
 
 from tracker.distribute import deliveries, message, smtp
 from tracker.edit import atomic
-from tracker.errors import NotFound
+from tracker.errors import NotFound, RenderError
 from tracker.model.records import Programme
 from tracker.model.settings import Settings
 from tracker.model.workspace import Workspace
-from tracker.report import build, edition_paths
-from tracker.report.run.editions import previous_edition
+from tracker.report import FORMATS, RenderOptions, build, edition_paths
+from tracker.report.run import manifest
 
 OUTBOX = "outbox"
-DELIVERED, ALREADY, REFUSED, FAILED, NOT_SENT, WRITTEN = (
-    "delivered", "already delivered", "refused", "failed", "not sent", "written")
+DELIVERED, ALREADY, REFUSED, FAILED, NOT_SENT, WRITTEN, UNKNOWN = (
+    "delivered", "already delivered", "refused", "failed", "not sent", "written", "unknown")
 
 
 @dataclass(frozen=True)
@@ -65,7 +66,13 @@ class Outcome:
 
     @property
     def missed(self) -> list[Row]:
-        return [row for row in self.rows if not row.reached]
+        return [row for row in self.rows if not row.reached and row.result != UNKNOWN]
+
+    @property
+    def unknown(self) -> list[Row]:
+        """Messages sent without a reply: they may have been delivered, and are not sent again
+        unless asked (`resend_unknown`)."""
+        return [row for row in self.rows if row.result == UNKNOWN]
 
     def table(self) -> str:
         header = ("PROGRAMME", "EDITION", "RECIPIENT", "RESULT")
@@ -104,32 +111,66 @@ def targets(settings: Settings, programme: Programme, to: Optional[str]) -> list
     return [Target(r.address, r.name) for r in settings.recipients.get(programme.id, ())]
 
 
+#: A file name may hold 255 bytes on the common file systems; the address part keeps within it.
+MAX_ADDRESS_IN_NAME = 100
+
+
 def outbox_name(programme_id: str, as_of: dt.date, target: Target) -> str:
+    """`<id>-<as-of>[-test]-<address>.eml`, for any valid address: characters a file name should
+    not hold become `_`, a long address is cut short, and either way a hash of the exact address
+    keeps two addresses apart. At most 64 + 11 + 5 + 100 + 13 + 4 bytes: always a valid name."""
     safe = re.sub(r"[^A-Za-z0-9._@+-]", "_", target.address)
-    if safe != target.address:
-        safe += "-" + hashlib.sha256(target.address.encode()).hexdigest()[:8]
+    if safe != target.address or len(safe) > MAX_ADDRESS_IN_NAME or safe.startswith("."):
+        digest = hashlib.sha256(target.address.encode("utf-8", "surrogateescape")).hexdigest()[:12]
+        safe = f"{safe[:MAX_ADDRESS_IN_NAME]}-{digest}"
     return f"{programme_id}-{as_of.isoformat()}-{'test-' if target.test else ''}{safe}.eml"
 
 
-def _editions(ws: Workspace, programmes: list[Programme], as_of: dt.date, outcome: Outcome) -> list[message.Edition]:
-    missing = [p for p in programmes if not edition_paths(ws.reports, p.id, as_of)["pdf"].is_file()]
-    if missing:
-        outcome.rendered = build(ws, as_of, ("html", "pdf"), ws.reports, programmes=missing).written
-    return [
-        message.Edition(p, as_of, edition_paths(ws.reports, p.id, as_of)["pdf"],
-                        previous_edition(ws.reports / p.id, p.id, as_of))
-        for p in programmes
-    ]
+def _editions(ws: Workspace, programmes: list[Programme], as_of: dt.date,
+              outcome: Outcome) -> list[tuple[message.Edition, bytes]]:
+    """Each programme's edition and its PDF's bytes, made from the data loaded now: an edition
+    that is missing, or not up to date with that data (its manifest records other bytes of the
+    programme file, say after a back-dated update), is rendered first, as it was rendered
+    before (same variant, templates, --since and formats). So the message's body, computed from
+    the same data, always says what the attached PDF says."""
+    runs: dict[tuple[RenderOptions, tuple[str, ...]], list[Programme]] = {}
+    for programme in programmes:
+        before = manifest.recorded(ws.reports, programme.id, as_of, ws.root)
+        options, formats = (before.options, before.formats) if before else (RenderOptions(), FORMATS)
+        if options.template_dir is not None and not options.template_dir.is_dir():
+            options = dataclasses.replace(options, template_dir=None)
+        formats = tuple(fmt for fmt in FORMATS if fmt in formats or fmt == "pdf")
+        runs.setdefault((options, formats), []).append(programme)
+    for (options, formats), group in runs.items():
+        outcome.rendered += build(ws, as_of, formats, ws.reports, options, programmes=group).written
+    out = []
+    for programme in programmes:
+        path = edition_paths(ws.reports, programme.id, as_of)["pdf"]
+        made = manifest.recorded(ws.reports, programme.id, as_of, ws.root)
+        data = atomic.read_regular(path)
+        if (made is None or data is None or made.programme_sha256 != manifest.sha256_bytes(_parsed(programme))
+                or made.outputs.get("pdf") != manifest.sha256_bytes(data)):
+            raise RenderError(f"{ws.display(path)}: the edition changed while it was being distributed "
+                              "(another tracker run?); run the command again")
+        out.append((message.Edition(programme, as_of, path, made.since), data))
+    return out
+
+
+def _parsed(programme: Programme) -> bytes:
+    assert programme.origin is not None, "a programme built by validation carries its origin"
+    return programme.origin.raw
 
 
 def distribute(ws: Workspace, settings: Settings, programmes: list[Programme], as_of: dt.date, *,
-               to: Optional[str] = None, dry_run: bool = False, password: Optional[str] = None,
+               to: Optional[str] = None, dry_run: bool = False, resend_unknown: bool = False,
+               password: Optional[str] = None,
                now: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.timezone.utc),
                sleep: Optional[Callable[[float], None]] = None, base_delay: Optional[float] = None) -> Outcome:
     """Send (or with `dry_run`, write to reports/outbox/) each edition to each recipient.
 
-    `now` gives the Date header and log times; `sleep` and `base_delay` set the back-off
-    between retries (tests make them instant).
+    A recipient whose last delivery of the edition is `unknown` (sent, no reply) is not sent it
+    again unless `resend_unknown`. `now` gives the Date header and log times; `sleep` and
+    `base_delay` set the back-off between retries (tests make them instant).
     """
     outcome = Outcome()
     sender = None if dry_run else smtp.Sender(
@@ -137,12 +178,12 @@ def distribute(ws: Workspace, settings: Settings, programmes: list[Programme], a
         base_delay=smtp.BASE_DELAY if base_delay is None else base_delay)
     editions = _editions(ws, programmes, as_of, outcome)
     try:
-        for edition in editions:
+        for edition, pdf in editions:
             if dry_run:
-                _dry_run(ws, settings, edition, to, now, outcome)
+                _dry_run(ws, settings, edition, pdf, to, resend_unknown, now, outcome)
             else:
                 assert sender is not None
-                _send(ws, settings, edition, to, sender, now, outcome)
+                _send(ws, settings, edition, pdf, to, resend_unknown, sender, now, outcome)
     finally:
         if sender is not None:
             sender.close()
@@ -155,37 +196,50 @@ def _build(settings: Settings, edition: message.Edition, pdf: bytes, target: Tar
                          reply_to=settings.reply_to, archive_url=settings.archive_url, test=target.test)
 
 
-def _dry_run(ws: Workspace, settings: Settings, edition: message.Edition, to: Optional[str],
-             now: Callable[[], dt.datetime], outcome: Outcome) -> None:
+def _settled(log: deliveries.Log, edition: message.Edition, target: Target, resend_unknown: bool) -> Optional[Row]:
+    """The row of a recipient not to send to: already delivered, or sent without a reply."""
+    if target.test:
+        return None
+    pid, as_of = edition.programme.id, edition.as_of
+    before = log.delivered(as_of, target.address)
+    if before is not None:
+        return Row(pid, as_of, target.address, ALREADY, f"on {before.time}")
+    unsure = log.unknown(as_of, target.address)
+    if unsure is not None and not resend_unknown:
+        return Row(pid, as_of, target.address, UNKNOWN,
+                   f"sent on {unsure.time} without a reply; not sent again (--resend-unknown sends it)")
+    return None
+
+
+def _dry_run(ws: Workspace, settings: Settings, edition: message.Edition, pdf: bytes, to: Optional[str],
+             resend_unknown: bool, now: Callable[[], dt.datetime], outcome: Outcome) -> None:
     pid = edition.programme.id
     log = deliveries.read(ws.reports / pid, ws.display(ws.reports / pid / deliveries.LOG_NAME))
     outcome.warnings.extend(log.warnings)
-    pdf = edition.pdf.read_bytes()
     for target in targets(settings, edition.programme, to):
-        before = None if target.test else log.delivered(edition.as_of, target.address)
-        if before is not None:
-            outcome.rows.append(Row(pid, edition.as_of, target.address, ALREADY, f"on {before.time}"))
+        settled = _settled(log, edition, target, resend_unknown)
+        if settled is not None:
+            outcome.rows.append(settled)
             continue
         path = ws.reports / OUTBOX / outbox_name(pid, edition.as_of, target)
         atomic.write_bytes(path, _build(settings, edition, pdf, target, now).data)
         outcome.rows.append(Row(pid, edition.as_of, target.address, WRITTEN, ws.display(path)))
 
 
-def _send(ws: Workspace, settings: Settings, edition: message.Edition, to: Optional[str], sender: smtp.Sender,
-          now: Callable[[], dt.datetime], outcome: Outcome) -> None:
+def _send(ws: Workspace, settings: Settings, edition: message.Edition, pdf: bytes, to: Optional[str],
+          resend_unknown: bool, sender: smtp.Sender, now: Callable[[], dt.datetime], outcome: Outcome) -> None:
     pid = edition.programme.id
     folder = ws.reports / pid
     pending = targets(settings, edition.programme, to)
     if outcome.fatal is not None:
         outcome.rows.extend(Row(pid, edition.as_of, t.address, NOT_SENT, "sending stopped") for t in pending)
         return
-    pdf = edition.pdf.read_bytes()
     with deliveries.Writer(folder, ws.display(folder / deliveries.LOG_NAME)) as writer:
         outcome.warnings.extend(writer.log.warnings)
         for index, target in enumerate(pending):
-            before = None if target.test else writer.log.delivered(edition.as_of, target.address)
-            if before is not None:
-                outcome.rows.append(Row(pid, edition.as_of, target.address, ALREADY, f"on {before.time}"))
+            settled = _settled(writer.log, edition, target, resend_unknown)
+            if settled is not None:
+                outcome.rows.append(settled)
                 continue
             outgoing = _build(settings, edition, pdf, target, now)
             try:
@@ -193,7 +247,8 @@ def _send(ws: Workspace, settings: Settings, edition: message.Edition, to: Optio
             except (smtp.SmtpFatal, smtp.Unreachable) as exc:
                 outcome.fatal = str(exc)
                 result = smtp.Result(False, str(exc))
-            kind = DELIVERED if result.delivered else REFUSED if result.permanent else FAILED
+            kind = (DELIVERED if result.delivered else REFUSED if result.permanent
+                    else UNKNOWN if result.unknown else FAILED)
             writer.append(deliveries.Delivery(
                 edition=edition.as_of.isoformat(), programme=pid, recipient=target.address,
                 time=deliveries.timestamp(now()), result=kind, message_id=outgoing.message_id,

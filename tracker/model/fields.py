@@ -6,23 +6,36 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import math
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Optional
 
 from tracker.errors import BadValue as Bad  # the name every field type raises
 
+# Patterns are written ^...$ so that the JSON Schema can print them (ECMAScript's `$` is the end
+# of the string), but always applied with `fullmatch`: Python's `$` also matches before a final
+# line break, so `match` would take "x\n" for the id "x".
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 STATUS_ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
-DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-PARTIAL_DATE_RE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
+DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
+PARTIAL_DATE_RE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$", re.ASCII)
 URL_RE = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
 COLOUR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
+# What the JSON Schema says of text (ECMAScript patterns; `bad_character` is the full rule).
+TEXT_PATTERN = r"^[^\u0000-\u0008\u000b-\u001f\u007f-\u009f\ufdd0-\ufdef\ufffe\uffff]*$"
+LINE_PATTERN = r"^[^\u0000-\u0008\u000a-\u001f\u007f-\u009f\u2028\u2029\ufdd0-\ufdef\ufffe\uffff]*$"
 MAX_SLUG = 64
+#: The largest magnitude a number in a programme may have: far beyond any count, amount or
+#: percentage, and far enough inside the range of floating-point numbers (about 1.8e308) that
+#: nothing computed from such values (differences, progress, chart scales) can overflow.
+MAX_NUMBER = 10**100
 
 
 def describe(value: Any) -> str:
     """How a wrong value is named in a message."""
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > 10**60:
+        return f"a whole number of {int(math.log10(abs(value))) + 1} digits"  # str() refuses over 4,300
     if value is None:
         return "nothing (null)"
     if isinstance(value, bool):
@@ -40,11 +53,48 @@ def did_you_mean(word: str, choices: list[str]) -> str:
     return f"; did you mean {close[0]!r}?" if close else ""
 
 
+#: Line breaks that end a line of text (YAML turns CR and CRLF into "\n" before we see them).
+LINE_BREAKS = frozenset("\n\u2028\u2029")
+
+
+def bad_character(text: str, *, lines: bool = False) -> Optional[str]:
+    """What is wrong with the first character of `text` that is not text, or None.
+
+    Refused: control characters (C0 and C1, DEL) except tab, and line breaks unless `lines`;
+    lone surrogates (half of a UTF-16 pair, or a byte that was not UTF-8 decoded with
+    surrogateescape); and Unicode's non-characters (U+FDD0..U+FDEF, U+xxFFFE, U+xxFFFF). None of
+    them is text anyone writes; each can break what is made from it (XML, email headers,
+    terminals, PDF text).
+    """
+    for index, ch in enumerate(text):
+        code = ord(ch)
+        if ch == "\t" or (lines and ch in LINE_BREAKS):
+            continue
+        where = f"U+{code:04X} at character {index + 1}"
+        if ch in LINE_BREAKS:
+            return f"a line break ({where}) is not allowed here: this is one line of text"
+        if code < 0x20 or 0x7F <= code <= 0x9F:
+            return f"a control character ({where}) is not allowed; only tab{' and line breaks' if lines else ''}"
+        if 0xD800 <= code <= 0xDFFF:
+            return (f"a lone surrogate ({where}) is not a character (text that was not valid UTF-8, "
+                    "or half of a UTF-16 pair)")
+        if 0xFDD0 <= code <= 0xFDEF or (code & 0xFFFE) == 0xFFFE:
+            return f"a Unicode non-character ({where}) is not allowed in text"
+    return None
+
+
+def check_characters(text: str, *, lines: bool = False) -> None:
+    """Raise `Bad` when `text` holds a character that is not text (see `bad_character`)."""
+    problem = bad_character(text, lines=lines)
+    if problem is not None:
+        raise Bad(problem)
+
+
 def parse_date(value: Any) -> dt.date:
     """A real calendar date written YYYY-MM-DD."""
     if isinstance(value, dt.date):
         return value
-    if isinstance(value, str) and DATE_RE.match(value):
+    if isinstance(value, str) and DATE_RE.fullmatch(value):
         try:
             return dt.date.fromisoformat(value)
         except ValueError:
@@ -62,13 +112,15 @@ class Type:
 
 @dataclass(frozen=True)
 class Text(Type):
-    """A non-empty line or paragraph of text."""
+    """A non-empty line (`lines` False) or paragraph of text."""
 
     max_length: int = 20_000
+    lines: bool = True
 
     def check(self, value: Any) -> str:
         if not isinstance(value, str):
             raise Bad(f"expected text but got {describe(value)}")
+        check_characters(value.strip(), lines=self.lines)
         if not value.strip():
             raise Bad("expected text but got an empty string")
         if len(value) > self.max_length:
@@ -76,7 +128,8 @@ class Text(Type):
         return value.strip()
 
     def schema(self) -> dict[str, Any]:
-        return {"type": "string", "minLength": 1, "maxLength": self.max_length}
+        return {"type": "string", "minLength": 1, "maxLength": self.max_length,
+                "pattern": TEXT_PATTERN if self.lines else LINE_PATTERN}
 
 
 @dataclass(frozen=True)
@@ -84,7 +137,7 @@ class Slug(Type):
     """An id used in file names and references: lowercase letters, digits and hyphens."""
 
     def check(self, value: Any) -> str:
-        if not isinstance(value, str) or not SLUG_RE.match(value) or len(value) > MAX_SLUG:
+        if not isinstance(value, str) or not SLUG_RE.fullmatch(value) or len(value) > MAX_SLUG:
             raise Bad(
                 "expected an id of lowercase letters, digits and single hyphens "
                 f"(at most {MAX_SLUG} characters) but got {describe(value)}"
@@ -100,7 +153,7 @@ class StatusId(Type):
     """A status id: lowercase letters, digits and underscores."""
 
     def check(self, value: Any) -> str:
-        if not isinstance(value, str) or not STATUS_ID_RE.match(value) or len(value) > MAX_SLUG:
+        if not isinstance(value, str) or not STATUS_ID_RE.fullmatch(value) or len(value) > MAX_SLUG:
             raise Bad(f"expected a status id (lowercase letters, digits, underscores) but got {describe(value)}")
         return value
 
@@ -124,7 +177,7 @@ class PartialDate(Type):
     def check(self, value: Any) -> str:
         if isinstance(value, int) and not isinstance(value, bool) and 1000 <= value <= 9999:
             return str(value)
-        if isinstance(value, str) and PARTIAL_DATE_RE.match(value):
+        if isinstance(value, str) and PARTIAL_DATE_RE.fullmatch(value):
             padded = (value + "-01-01")[:10] if len(value) < 10 else value
             try:
                 dt.date.fromisoformat(padded)
@@ -145,7 +198,10 @@ class Number(Type):
         if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value:
             raise Bad(f"expected a number but got {describe(value)}")
         if value in (float("inf"), float("-inf")):
-            raise Bad("expected a finite number")
+            raise Bad("number too large: beyond the range of numbers (such as 1e400); "
+                      "expected a number from -1e100 to 1e100")
+        if abs(value) > MAX_NUMBER:
+            raise Bad(f"number too large: expected a number from -1e100 to 1e100 but got {describe(value)}")
         if self.minimum is not None and value < self.minimum:
             raise Bad(f"expected a number of at least {self.minimum:g} but got {value}")
         return value
@@ -166,7 +222,7 @@ class Integer(Type):
         if isinstance(value, bool) or not isinstance(value, int):
             raise Bad(f"expected a whole number but got {describe(value)}")
         if not self.minimum <= value <= self.maximum:
-            raise Bad(f"expected a whole number from {self.minimum} to {self.maximum} but got {value}")
+            raise Bad(f"expected a whole number from {self.minimum} to {self.maximum} but got {describe(value)}")
         return value
 
     def schema(self) -> dict[str, Any]:
@@ -201,7 +257,9 @@ class Choice(Type):
 @dataclass(frozen=True)
 class Url(Type):
     def check(self, value: Any) -> str:
-        if not isinstance(value, str) or not URL_RE.match(value) or len(value) > 2000:
+        if isinstance(value, str):
+            check_characters(value)
+        if not isinstance(value, str) or not URL_RE.fullmatch(value) or len(value) > 2000:
             raise Bad(f"expected an http:// or https:// URL but got {describe(value)}")
         return value
 
@@ -214,7 +272,9 @@ class SourceRef(Type):
     """A source: the id of an entry in the programme's `sources`, or a URL."""
 
     def check(self, value: Any) -> str:
-        if isinstance(value, str) and (SLUG_RE.match(value) or URL_RE.match(value)) and len(value) <= 2000:
+        if isinstance(value, str):
+            check_characters(value)
+        if isinstance(value, str) and (SLUG_RE.fullmatch(value) or URL_RE.fullmatch(value)) and len(value) <= 2000:
             return value
         raise Bad(f"expected a source id or an http(s) URL but got {describe(value)}")
 
@@ -225,7 +285,7 @@ class SourceRef(Type):
 @dataclass(frozen=True)
 class Colour(Type):
     def check(self, value: Any) -> str:
-        if not isinstance(value, str) or not COLOUR_RE.match(value):
+        if not isinstance(value, str) or not COLOUR_RE.fullmatch(value):
             raise Bad(f"expected a colour written #rrggbb but got {describe(value)}")
         return value.lower()
 
@@ -240,6 +300,7 @@ class RelativePath(Type):
     def check(self, value: Any) -> str:
         if not isinstance(value, str) or not value or value.startswith(("/", "\\")) or ".." in value.split("/") or "\\" in value or ":" in value:
             raise Bad(f"expected a path inside the workspace, such as assets/logo.svg, but got {describe(value)}")
+        check_characters(value)
         return value
 
     def schema(self) -> dict[str, Any]:

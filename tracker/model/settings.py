@@ -47,6 +47,7 @@ class Smtp:
     cafile: Optional[str] = None
     timeout: int = 30
     retries: int = 3
+    data_timeout: int = 600  # RFC 5321 4.5.3.2.6: a server may take 10 minutes to accept a message
     at: Where = field(default=(), compare=False, repr=False)
     cafile_path: Optional[Path] = None  # `cafile` resolved against the workspace
 
@@ -135,7 +136,12 @@ SMTP = Record("smtp server", Smtp, (
     Field("cafile", OneLine("a file path"), False,
           "PEM file of certificate authorities to trust instead of the system's (e.g. a private CA); "
           "relative to the workspace."),
-    Field("timeout", f.Integer(1, 600), False, "Seconds to wait for the server (default 30)."),
+    Field("timeout", f.Integer(1, 600), False,
+          "Seconds the server has for each exchange as a whole (opening the session; each message's "
+          "commands and content), however slowly it answers (default 30)."),
+    Field("data_timeout", f.Integer(1, 3600), False,
+          "Seconds to wait for the server to accept a message once it has all of it (default 600, as "
+          "RFC 5321 allows). With no reply by then, the delivery is recorded as unknown and not sent again."),
     Field("retries", f.Integer(0, 10), False,
           "How many times a transient failure (dropped connection, 4xx reply) is retried, with back-off (default 3)."),
 ), "How to reach the SMTP server.")

@@ -8,6 +8,10 @@ from tracker.model import fields as f
 from tracker.model.records import Entry, Indicator, Milestone, Point, Priority, Programme, Source, StatusDef
 
 SOURCE_KINDS = ("official", "press", "reprint", "other")
+#: Text that is one line (titles, names, units): a line break there is refused. Summaries, notes
+#: and definitions are paragraphs and may hold line breaks.
+LINE = f.Text(lines=False)
+SHORT_LINE = f.Text(200, lines=False)
 
 
 @dataclass(frozen=True)
@@ -46,8 +50,8 @@ class MapOf:
 
 SOURCE = Record("source", Source, (
     Field("id", f.Slug(), True, "Id cited by entries, milestones and observations."),
-    Field("title", f.Text(), True, "Title of the document or article."),
-    Field("publisher", f.Text(), False, "Who published it."),
+    Field("title", LINE, True, "Title of the document or article."),
+    Field("publisher", LINE, False, "Who published it."),
     Field("date", f.PartialDate(), False, "Publication date: YYYY-MM-DD, or YYYY-MM / YYYY when only that is known."),
     Field("url", f.Url(), False, "Where to read it."),
     Field("kind", f.Choice(SOURCE_KINDS), False, "official, press, reprint or other: how much weight it carries."),
@@ -55,7 +59,7 @@ SOURCE = Record("source", Source, (
 
 STATUS = Record("status", StatusDef, (
     Field("id", f.StatusId(), True, "Id used in history entries, e.g. in_progress."),
-    Field("label", f.Text(200), True, "Label shown to readers."),
+    Field("label", SHORT_LINE, True, "Label shown to readers."),
     Field("colour", f.Colour(), True, "Badge colour, #rrggbb; white text must stay readable on it."),
     Field("definition", f.Text(), True, "Published definition of the status."),
     Field("final", f.Boolean(), False, "Whether the status is a final verdict (achieved, abandoned...)."),
@@ -69,12 +73,12 @@ ENTRY = Record("history entry", Entry, (
     Field("status", f.StatusId(), True, "A status id from the vocabulary."),
     Field("note", f.Text(), False, "What the evidence shows; required for at_risk and stalled."),
     Field("sources", ListOf(f.SourceRef(), 100), False, "Source ids or URLs; required for achieved and partly_achieved."),
-    Field("by", f.Text(200), False, "Who made the assessment."),
+    Field("by", SHORT_LINE, False, "Who made the assessment."),
 ), "A dated status assessment. The latest entry on or before the as-of date is the current status.")
 
 MILESTONE = Record("milestone", Milestone, (
     Field("id", f.Slug(), True),
-    Field("title", f.Text(), True),
+    Field("title", LINE, True),
     Field("due", f.Date(), False, "When it is due, YYYY-MM-DD."),
     Field("done", f.Date(), False, "When it was done, YYYY-MM-DD; empty while open."),
     Field("sources", ListOf(f.SourceRef(), 100), False, "Source ids or URLs."),
@@ -104,8 +108,8 @@ OBSERVATION = Record("observation", Point, (
 
 INDICATOR = Record("indicator", Indicator, (
     Field("id", f.Slug(), True),
-    Field("title", f.Text(), True),
-    Field("unit", f.Text(200), True, "What is counted, e.g. countries."),
+    Field("title", LINE, True),
+    Field("unit", SHORT_LINE, True, "What is counted, e.g. countries."),
     Field("direction", f.Choice(("up", "down")), False, "up when more is better, down when less is."),
     Field("baseline", BASELINE, True),
     Field("target", TARGET, False),
@@ -115,9 +119,9 @@ INDICATOR = Record("indicator", Indicator, (
 
 PRIORITY = Record("priority", Priority, (
     Field("id", f.Slug(), True),
-    Field("title", f.Text(), True),
+    Field("title", LINE, True),
     Field("summary", f.Text(), False),
-    Field("owner", f.Text(200), False),
+    Field("owner", SHORT_LINE, False),
     Field("history", ListOf(ENTRY), False),
     Field("milestones", ListOf(MILESTONE), False),
     Field("indicators", ListOf(INDICATOR), False),
@@ -125,9 +129,9 @@ PRIORITY = Record("priority", Priority, (
 
 PROGRAMME = Record("programme", Programme, (
     Field("id", f.Slug(), True, "Programme id, used in file names and commands."),
-    Field("title", f.Text(), True),
+    Field("title", LINE, True),
     Field("summary", f.Text(), False),
-    Field("owner", f.Text(200), False, "Who answers for the programme's tracking."),
+    Field("owner", SHORT_LINE, False, "Who answers for the programme's tracking."),
     Field("review_every_days", f.Integer(1, 3660), False, "Review cadence: entries older than this are flagged."),
     Field("language", f.Choice(("en", "fr", "de", "es", "zh", "ar", "ru", "pt")), False, "Language of the text (default en)."),
     Field("logo", f.RelativePath(), False, "Logo image inside the workspace, e.g. assets/logo.svg."),

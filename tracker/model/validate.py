@@ -61,10 +61,15 @@ def walk(node: Any, value: Any, path: tuple, doc: Document, problems: list[Probl
     if isinstance(node, MapOf):
         return _walk_map(node, value, path, doc, problems)
     try:
-        return node.check(value)
+        built = node.check(value)
     except f.Bad as bad:
         problems.append(doc.problem(path, str(bad)))
         return FAILED
+    # Every string of every file, whatever its type checks: nothing that is not text gets in.
+    if isinstance(value, str) and (wrong := f.bad_character(value.strip(), lines=getattr(node, "lines", False))):
+        problems.append(doc.problem(path, wrong))
+        return FAILED
+    return built
 
 
 def _walk_map(node: MapOf, value: Any, path: tuple, doc: Document, problems: list[Problem]) -> Any:
@@ -127,7 +132,7 @@ def check_rules(programme: Programme, doc: Document) -> list[Problem]:
 
     def refs(cited: Iterable[tuple[tuple, Optional[str]]]) -> None:
         for where, ref in cited:
-            if ref is None or f.URL_RE.match(ref) or ref in source_ids:
+            if ref is None or f.URL_RE.fullmatch(ref) or ref in source_ids:
                 continue
             out.append(doc.problem(where, f"unknown source {ref!r}{f.did_you_mean(ref, source_ids)}"
                                           " (cite an id from the programme's sources, or a URL)"))

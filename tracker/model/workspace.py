@@ -52,10 +52,17 @@ class Workspace:
         if not self.policies.is_dir():
             raise WorkspaceError(f"{self.display(self.policies)}: no policies/ folder here; "
                                  "run `tracker init DIR` or pass --root")
-        return sorted(
+        files = sorted(
             p for p in self.policies.iterdir()
             if p.suffix in YAML_SUFFIXES and p.name not in SETTINGS_FILES and not p.name.startswith(".")
         )
+        # A name that is not UTF-8 could be neither shown, nor recorded in a manifest, nor named
+        # on the command line: it is refused, shown with its undecodable bytes as \xNN.
+        undecodable = [p for p in files if not _is_utf8(p.name)]
+        if undecodable:
+            raise InvalidData([Problem(self.display(p.parent) + "/" + _escaped(p.name), 1, 1, "(file)",
+                                       "the file name is not valid UTF-8; rename the file") for p in undecodable])
+        return files
 
     def load_file(self, path: Path) -> Programme:
         """Load and validate one programme file; raise `InvalidData` with every problem."""
@@ -155,6 +162,20 @@ class Workspace:
         except InvalidData:
             pass
         return f"unknown programme {programme_id!r}{did_you_mean(programme_id, ids)}"
+
+
+def _is_utf8(name: str) -> bool:
+    """Whether a file name, as the OS decoded it (undecodable bytes as lone surrogates), is UTF-8."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _escaped(name: str) -> str:
+    """A file name whose bytes are not all UTF-8, with each undecodable byte written \\xNN."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 _ID_LINE = re.compile(r"^id:[ \t]*([a-z0-9-]+)[ \t]*(?:#.*)?$", re.MULTILINE)

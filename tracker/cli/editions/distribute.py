@@ -6,7 +6,7 @@ from typing import Any, Optional
 
 import click
 
-from tracker.cli.common import DATE, Context, pass_context, today
+from tracker.cli.common import DATE, Context, echo, pass_context, today
 from tracker.distribute import send as dist
 from tracker.model import settings as dist_settings
 from tracker.model.addresses import check_address
@@ -35,13 +35,16 @@ def _now() -> dt.datetime:
 @click.option("--as-of", type=DATE, help="The edition to send: progress up to this date (default: today).")
 @click.option("--dry-run", is_flag=True,
               help="Write the exact messages to reports/outbox/*.eml; send nothing, record nothing.")
+@click.option("--resend-unknown", is_flag=True,
+              help="Send again to recipients whose earlier delivery is unknown (sent, but the server never "
+                   "replied: it may have arrived, so this is never done without asking).")
 @click.option("--to", "to", type=AddressType(),
               help="Send a test copy to this address only, instead of the list (it need not be in the list); "
                    "logged as a test, it never counts as a list recipient's copy.")
 @pass_context
 @click.pass_context
 def distribute(ctx: click.Context, obj: Context, programme_ids: tuple[str, ...], as_of: Optional[dt.date],
-               dry_run: bool, to: Optional[str]) -> None:
+               dry_run: bool, resend_unknown: bool, to: Optional[str]) -> None:
     """Email each recipient the edition's PDF, with the status counts and what changed.
 
     Settings come from policies/distribution.yaml (smtp, sender, recipients keyed by programme
@@ -49,25 +52,30 @@ def distribute(ctx: click.Context, obj: Context, programme_ids: tuple[str, ...],
     PROGRAMME_ID, every programme with recipients is sent. The edition is rendered first if it
     does not exist. Every outcome is appended to reports/<id>/deliveries.jsonl, and recipients
     who already received the edition are skipped: after a failure, run the same command again.
-    Transient failures are retried with back-off. Exits 1 if any recipient was not reached.
+    Transient failures are retried with back-off. A message sent without a reply is recorded as
+    unknown and not sent again (--resend-unknown sends it). Exits 1 if any recipient was not reached.
     """
     ws = obj.workspace
     programmes, settings = dist_settings.load_workspace(ws, required=True)
     assert settings is not None
     chosen = dist.select(settings, programmes, programme_ids, to, ws.unknown_programme)
     outcome = dist.distribute(ws, settings, chosen, as_of or today(), to=to, dry_run=dry_run,
-                              password=dist_settings.password(os.environ), now=_now)
+                              resend_unknown=resend_unknown, password=dist_settings.password(os.environ), now=_now)
     for path in outcome.rendered:
-        click.echo(f"rendered {ws.display(path)}", err=True)
+        echo(f"rendered {ws.display(path)}", err=True)
     for warning in outcome.warnings:
-        click.echo(f"warning: {warning}", err=True)
-    click.echo(outcome.table())
+        echo(f"warning: {warning}", err=True)
+    echo(outcome.table())
     if outcome.fatal:
-        click.echo(f"error: {outcome.fatal}", err=True)
+        echo(f"error: {outcome.fatal}", err=True)
+    if outcome.unknown:
+        echo(f"error: {len(outcome.unknown)} message(s) sent without a reply from the server: they may have "
+             "been delivered, so they are not sent again; check with the recipients or the server's log, "
+             "and use --resend-unknown to send them again", err=True)
+    if outcome.missed:
+        echo(f"error: {len(outcome.missed)} of {len(outcome.rows)} recipient(s) not reached; "
+             "run the same command again to retry them", err=True)
     if not outcome.ok:
-        missed = len(outcome.missed)
-        click.echo(f"error: {missed} of {len(outcome.rows)} recipient(s) not reached; "
-                   "run the same command again to retry them", err=True)
         ctx.exit(1)
 
 

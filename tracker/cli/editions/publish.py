@@ -6,24 +6,27 @@ from typing import Any, Optional
 
 import click
 
-from tracker.cli.common import Context, pass_context
+from tracker.cli.common import Context, echo, pass_context, printable
 from tracker.distribute import archive as pub
-from tracker.model.fields import URL_RE
+from tracker.errors import BadValue
 
 
-class UrlType(click.ParamType):
+class BaseUrlType(click.ParamType):
+    """https://host[:port]/path/ and nothing else (archive.check_base_url)."""
+
     name = "URL"
 
     def convert(self, value: Any, param: Optional[click.Parameter], ctx: Optional[click.Context]) -> str:
-        if not isinstance(value, str) or not URL_RE.match(value) or any(ch in value for ch in "<>\"'"):
-            self.fail(f"expected an http:// or https:// URL but got {value!r}", param, ctx)
-        return value if value.endswith("/") else value + "/"
+        try:
+            return pub.check_base_url(str(value))
+        except BadValue as bad:
+            self.fail(printable(str(bad)), param, ctx)
 
 
 @click.command()
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path),
               help="The reports folder to publish (default: reports/); index.html and feed.xml go there.")
-@click.option("--base-url", type=UrlType(),
+@click.option("--base-url", type=BaseUrlType(),
               help="Where the folder is served, e.g. https://example.org/reports/: makes the feed's links "
                    "absolute and names its ids. Keep it the same from one run to the next.")
 @pass_context
@@ -31,7 +34,7 @@ def publish(obj: Context, out: Optional[Path], base_url: Optional[str]) -> None:
     """Write index.html (every edition, newest first) and feed.xml (Atom) from what is in reports/."""
     ws = obj.workspace
     for path in pub.publish(ws, out or ws.reports, base_url=base_url):
-        click.echo(path)
+        echo(path)
 
 
 COMMANDS = [publish]

@@ -7,7 +7,7 @@ from typing import Any, Optional
 
 import click
 
-from tracker.cli.common import DATE, Context, pass_context, today
+from tracker.cli.common import DATE, Context, echo, pass_context, today
 from tracker.report import FORMATS, PDF_VARIANTS, RenderOptions, build
 
 
@@ -56,10 +56,10 @@ def report(obj: Context, programme_ids: tuple[str, ...], as_of: Optional[dt.date
         if bar:
             bar.close()
     for path in outcome.paths:
-        click.echo(path)
+        echo(path)
     if terminal and outcome.up_to_date:
         count = len(outcome.up_to_date)
-        click.echo(f"{count} file{'s' if count > 1 else ''} up to date, not rendered again "
+        echo(f"{count} file{'s' if count > 1 else ''} up to date, not rendered again "
                    "(--force renders them)", err=True)
 
 

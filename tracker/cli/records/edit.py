@@ -16,12 +16,12 @@ from typing import Any, Callable, Optional
 
 import click
 
-from tracker.cli.common import DATE, Checked, Context, NumberType, Reference, pass_context, today
+from tracker.cli.common import DATE, Checked, Context, NumberType, Reference, TextOption, echo, pass_context, today
 from tracker.edit import operations as edit
 from tracker.model.fields import PartialDate, Slug, SourceRef, Text, Url
 from tracker.model.lookup import check_status, find_indicator, find_milestone, find_priority
 from tracker.model.records import Programme
-from tracker.model.spec import SOURCE_KINDS
+from tracker.model.spec import LINE, SOURCE_KINDS
 
 
 def stdin_is_terminal() -> bool:
@@ -67,9 +67,9 @@ def _load(obj: Context, programme_id: str) -> Programme:
 
 
 def _report(obj: Context, outcome: edit.Outcome) -> None:
-    click.echo(f"{obj.workspace.display(outcome.path)}: {outcome.summary}")
+    echo(f"{obj.workspace.display(outcome.path)}: {outcome.summary}")
     if outcome.commit:
-        click.echo(f"committed {outcome.commit}")
+        echo(f"committed {outcome.commit}")
 
 
 def _options(allow_future: bool, commit: bool, author: str = "") -> edit.Options:
@@ -78,12 +78,12 @@ def _options(allow_future: bool, commit: bool, author: str = "") -> edit.Options
 
 @click.command()
 @click.argument("ref", type=Reference("PROGRAMME", "PRIORITY"), metavar="PROGRAMME/PRIORITY")
-@click.option("--status", help="New status, from the programme's vocabulary (asked for in a terminal).")
-@click.option("--note", help="What the evidence shows; required (and needed by at_risk and stalled).")
+@click.option("--status", type=TextOption(), help="New status, from the programme's vocabulary (asked for in a terminal).")
+@click.option("--note", type=TextOption(lines=True), help="What the evidence shows; required (and needed by at_risk and stalled).")
 @click.option("--source", "sources", type=SOURCE_REF, multiple=True,
               help="Source id from the programme's registry, or a URL; repeat for several.")
 @click.option("--date", "day", type=DATE, help="Date of the assessment (default: today).")
-@click.option("--by", help="Who made the assessment.")
+@click.option("--by", type=TextOption(), help="Who made the assessment.")
 @edit_options
 @pass_context
 def update(obj: Context, ref: tuple[str, str], status: Optional[str], note: Optional[str],
@@ -126,7 +126,7 @@ def update(obj: Context, ref: tuple[str, str], status: Optional[str], note: Opti
 @click.argument("value", type=NUMBER, required=False, metavar="VALUE")
 @click.option("--date", "day", type=DATE, help="Date the figure was published or observed (default: today).")
 @click.option("--source", type=SOURCE_REF, help="Source id from the programme's registry, or a URL.")
-@click.option("--note", help="Anything a reader needs to weigh the figure.")
+@click.option("--note", type=TextOption(lines=True), help="Anything a reader needs to weigh the figure.")
 @edit_options
 @pass_context
 def record(obj: Context, ref: tuple[str, str, str], value: Optional[int | float], day: Optional[dt.date],
@@ -181,9 +181,9 @@ def source() -> None:
 @click.argument("ref", type=Reference("PROGRAMME"), metavar="PROGRAMME")
 @click.option("--id", "source_id", type=Checked(Slug(), "ID"),
               help="Id that entries cite: lowercase letters, digits and hyphens.")
-@click.option("--title", type=Checked(Text(), "TEXT"), help="Title of the document.")
+@click.option("--title", type=Checked(LINE, "TEXT"), help="Title of the document.")
 @click.option("--url", type=Checked(Url(), "URL"), help="Where to read it.")
-@click.option("--publisher", type=Checked(Text(), "TEXT"), help="Who published it.")
+@click.option("--publisher", type=Checked(LINE, "TEXT"), help="Who published it.")
 @click.option("--date", "day", type=Checked(PartialDate(), "DATE"), help="Publication date: YYYY-MM-DD, YYYY-MM or YYYY.")
 @click.option("--kind", type=click.Choice(SOURCE_KINDS), help="official, press, reprint or other.")
 @edit_options
@@ -200,11 +200,11 @@ def source_add(obj: Context, ref: tuple[str], source_id: Optional[str], title: O
     if asker.interactive:
         _load(obj, programme_id)
         source_id = source_id or asker.ask("source_id", "Id", type=Checked(Slug(), "ID"))
-        title = title or asker.ask("title", "Title", type=Checked(Text(), "TEXT"))
+        title = title or asker.ask("title", "Title", type=Checked(LINE, "TEXT"))
         if url is None:
             url = asker.ask("url", "URL (empty if none)", type=_Optional(Url()), default="")
         if publisher is None:
-            publisher = asker.ask("publisher", "Publisher (empty if unknown)", type=_Optional(Text()), default="")
+            publisher = asker.ask("publisher", "Publisher (empty if unknown)", type=_Optional(LINE), default="")
         if day is None:
             day = asker.ask("day", "Date (YYYY-MM-DD, YYYY-MM or YYYY; empty if unknown)",
                             type=_Optional(PartialDate()), default="")

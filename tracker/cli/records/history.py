@@ -5,7 +5,7 @@ import json
 
 import click
 
-from tracker.cli.common import Context, Reference, pass_context
+from tracker.cli.common import Context, Reference, echo, pass_context
 from tracker.digest import history
 from tracker.model.lookup import find_priority
 
@@ -21,9 +21,9 @@ def history_command(obj: Context, ref: tuple[str, str], as_json: bool) -> None:
     programme = ws.load_file(ws.file_of(programme_id))
     priority = find_priority(programme, priority_id)
     if as_json:
-        click.echo(json.dumps(history.as_json(programme, priority), indent=2, ensure_ascii=False))
+        echo(json.dumps(history.as_json(programme, priority), indent=2, ensure_ascii=False))
     else:
-        click.echo(history.as_table(programme, priority))
+        echo(history.as_table(programme, priority))
 
 
 COMMANDS = [history_command]

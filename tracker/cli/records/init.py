@@ -4,6 +4,7 @@ from pathlib import Path
 
 import click
 
+from tracker.cli.common import echo
 from tracker.edit.scaffold import create_workspace
 
 
@@ -12,7 +13,7 @@ from tracker.edit.scaffold import create_workspace
 def init(directory: Path) -> None:
     """Create a workspace in DIRECTORY: policies/ with the default programme, an empty reports/."""
     for path in create_workspace(directory):
-        click.echo(path)
+        echo(path)
 
 
 COMMANDS = [init]

@@ -6,7 +6,7 @@ from typing import Optional
 
 import click
 
-from tracker.cli.common import DATE, Context, pass_context, today
+from tracker.cli.common import DATE, Context, echo, pass_context, today
 from tracker.digest import overview
 
 
@@ -19,9 +19,9 @@ def status(obj: Context, as_of: Optional[dt.date], as_json: bool) -> None:
     as_of = as_of or today()
     programmes = obj.workspace.load_all()
     if as_json:
-        click.echo(json.dumps(overview.as_json(programmes, as_of), indent=2, ensure_ascii=False))
+        echo(json.dumps(overview.as_json(programmes, as_of), indent=2, ensure_ascii=False))
         return
-    click.echo("\n\n".join(overview.as_table(p, as_of) for p in programmes))
+    echo("\n\n".join(overview.as_table(p, as_of) for p in programmes))
 
 
 COMMANDS = [status]

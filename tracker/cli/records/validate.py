@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import click
 
-from tracker.cli.common import Context, pass_context
+from tracker.cli.common import Context, echo, pass_context
 from tracker.model.settings import load_workspace
 
 
@@ -14,7 +14,7 @@ def validate(obj: Context) -> None:
     programmes, settings = load_workspace(obj.workspace)
     count = sum(len(p.priorities) for p in programmes)
     extra = ", distribution settings" if settings is not None else ""
-    click.echo(f"{len(programmes)} programme(s), {count} priorities{extra}: valid", err=True)
+    echo(f"{len(programmes)} programme(s), {count} priorities{extra}: valid", err=True)
 
 
 COMMANDS = [validate]

@@ -1,20 +1,35 @@
-"""Editions already published in reports/<id>/: their dates, and the one before a given date."""
+"""Editions already published in reports/<id>/: their dates, and the one before a given date.
+
+Only regular files count: a directory, FIFO, socket or symbolic link named like an edition is
+never taken for one (nor for the previous edition a report compares with), and names are
+matched whole, so `<id>-<date>.pdf` followed by a line break is not an edition either.
+"""
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
+import stat
 from pathlib import Path
 from typing import Optional
 
 
+def is_regular_file(path: Path) -> bool:
+    """Whether `path` itself (a symbolic link is not followed) is a regular file."""
+    try:
+        return stat.S_ISREG(os.lstat(path).st_mode)
+    except OSError:
+        return False
+
+
 def edition_dates(folder: Path, programme_id: str) -> list[dt.date]:
     """As-of dates of the editions in `folder` (either format counts), oldest first."""
-    pattern = re.compile(rf"^{re.escape(programme_id)}-(\d{{4}}-\d{{2}}-\d{{2}})\.(?:html|pdf)$")
+    pattern = re.compile(rf"{re.escape(programme_id)}-([0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}})\.(?:html|pdf)")
     dates = set()
     if folder.is_dir():
         for path in folder.iterdir():
-            match = pattern.match(path.name)
-            if match:
+            match = pattern.fullmatch(path.name)
+            if match and is_regular_file(path):
                 try:
                     dates.add(dt.date.fromisoformat(match[1]))
                 except ValueError:

@@ -21,11 +21,13 @@ import dataclasses
 import datetime as dt
 import hashlib
 import json
+import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Optional
 
 from tracker import __version__
+from tracker.edit import atomic
 from tracker.errors import display_path
 from tracker.model.workspace import Workspace
 from tracker.report.edition import RenderOptions
@@ -49,9 +51,10 @@ def sha256_bytes(data: bytes) -> str:
 
 
 def sha256_file(path: Path) -> Optional[str]:
-    """The file's SHA-256, or None when it cannot be read."""
+    """The file's SHA-256, or None when it cannot be read or is not a regular file (a symbolic
+    link, FIFO or directory named like an output never counts as one, nor makes a run wait)."""
     try:
-        with path.open("rb") as handle:
+        with os.fdopen(atomic.open_regular(path), "rb") as handle:
             return hashlib.file_digest(handle, "sha256").hexdigest()
     except OSError:
         return None
@@ -62,11 +65,21 @@ def sha256_tree(folder: Path) -> str:
     digest = hashlib.sha256()
     if folder.is_dir():
         for path in sorted(p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
-            digest.update(path.relative_to(folder).as_posix().encode("utf-8") + b"\0")
-            digest.update((sha256_file(path) or "unreadable").encode("ascii") + b"\0")
+            digest.update(path.relative_to(folder).as_posix().encode("utf-8", "surrogateescape") + b"\0")
+            digest.update((_sha256_followed(path) or "unreadable").encode("ascii") + b"\0")
     else:
         digest.update(b"missing")
     return digest.hexdigest()
+
+
+def _sha256_followed(path: Path) -> Optional[str]:
+    """The SHA-256 of a template folder's file, through a symbolic link (a template folder may
+    link its files), never blocking on a FIFO."""
+    try:
+        with os.fdopen(atomic.open_regular(path.resolve() if path.is_symlink() else path), "rb") as handle:
+            return hashlib.file_digest(handle, "sha256").hexdigest()
+    except (OSError, RuntimeError):
+        return None
 
 
 @lru_cache(maxsize=1)
@@ -186,13 +199,49 @@ def edition_record(ws: Workspace, found: inputs.Fingerprint, programme_id: str, 
 
 def read_manifest(path: Path) -> Optional[dict[str, Any]]:
     try:
-        data = json.loads(path.read_bytes())
+        raw = atomic.read_regular(path)
+        data = json.loads(raw) if raw is not None else None
     except (OSError, ValueError):
         return None
     if (not isinstance(data, dict) or data.get("manifest") != MANIFEST_VERSION
             or not isinstance(data.get("inputs"), dict) or not isinstance(data.get("outputs"), dict)):
         return None
     return data
+
+
+@dataclasses.dataclass(frozen=True)
+class Recorded:
+    """What an edition's manifest says it was rendered from and into (for a caller that must use
+    the edition as it is, or render it again the same way: `tracker distribute`)."""
+
+    options: RenderOptions
+    formats: tuple[str, ...]
+    programme_sha256: Optional[str]  # of the programme file's bytes it was rendered from
+    since: Optional[dt.date]  # the date its "what changed" compares with
+    outputs: dict[str, str]  # format -> sha256 of the file written
+
+
+def recorded(out: Path, programme_id: str, as_of: dt.date, root: Path) -> Optional[Recorded]:
+    """The manifest of the edition of `programme_id` as of `as_of` in `out`, read back; None when
+    there is none (or it cannot be read)."""
+    data = read_manifest(manifest_path(out, programme_id, as_of))
+    if data is None:
+        return None
+    inputs_, options = data["inputs"], data["inputs"].get("options")
+    try:
+        template_dir = options.get("template_dir")
+        since = data["inputs"]["fingerprint"].get("since")
+        return Recorded(
+            options=RenderOptions(template_dir=(root / template_dir).absolute() if template_dir else None,
+                                  pdf_variant=options["pdf_variant"],
+                                  since=dt.date.fromisoformat(options["since"]) if options.get("since") else None),
+            formats=tuple(inputs_["formats"]),
+            programme_sha256=inputs_["programme"]["sha256"],
+            since=dt.date.fromisoformat(since) if since else None,
+            outputs={fmt: entry["sha256"] for fmt, entry in data["outputs"].items()},
+        )
+    except (AttributeError, KeyError, TypeError, ValueError):
+        return None
 
 
 def manifest_bytes(record: dict[str, Any], outputs: dict[str, Path], hashes: dict[str, str]) -> bytes:

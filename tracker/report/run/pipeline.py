@@ -13,6 +13,7 @@ import datetime as dt
 import glob
 import logging
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
@@ -113,7 +114,8 @@ def commit(todo: list[Planned], staged: dict[int, Staged], out: Path, as_of: dt.
 
 def _replace(tmp: Path, path: Path) -> None:
     try:
-        mode = path.stat().st_mode & 0o7777
+        info = path.lstat()
+        mode = info.st_mode & 0o7777 if stat.S_ISREG(info.st_mode) else 0o644
     except FileNotFoundError:
         mode = 0o644
     os.chmod(tmp, mode)
