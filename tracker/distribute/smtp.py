@@ -101,7 +101,7 @@ class _Deadline(smtplib.SMTP):
 
     def getreply(self) -> tuple[int, bytes]:
         if self.file is None:
-            self.file = _Reader(self)  # type: ignore[assignment]
+            self.file = _Reader(self)
         try:
             return super().getreply()
         except smtplib.SMTPServerDisconnected:
