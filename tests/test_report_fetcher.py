@@ -148,7 +148,8 @@ def test_logo_that_cannot_be_read_is_an_error_not_a_hole(tmp_path: Path) -> None
     ws = make_workspace(tmp_path)
     path = ws / "policies" / "demo.yaml"
     path.write_text(path.read_text().replace("logo: assets/logo.svg", "logo: assets/logo.png"))
-    (ws / "assets" / "logo.png").write_bytes(b"not a picture at all")
+    # It starts like a PNG (so it passes the check of its bytes where the logo is set) but is not one.
+    (ws / "assets" / "logo.png").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + b"not a picture at all" * 3)
     result = run("report", "--as-of", AS_OF, "--format", "pdf", root=ws)
     assert result.exit_code == 1
     assert result.stderr.startswith("error: cannot render PDF: Failed to load image at 'data:image/png;base64,")

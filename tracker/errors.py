@@ -83,6 +83,17 @@ class Unreachable(TrackerError):
     """No connection to the mail server could be made, even after the retries."""
 
 
+class Stopped(BaseException):
+    """The run was asked to stop (SIGTERM, SIGINT): raised where it is, so that every `finally`
+    and clean-up runs (staged files removed, processes killed); a BaseException, so that no
+    `except Exception` takes it for an error to report or to retry. The CLI prints one line."""
+
+    def __init__(self, name: str, number: int) -> None:
+        super().__init__(name)
+        self.name = name
+        self.exit_code = 128 + number
+
+
 # Signals passed inside the library, turned into one of the errors above (or a `Problem`)
 # before anything reaches a user.
 

@@ -5,14 +5,17 @@ one line each with exit code 1; usage errors exit 2 (Click's own convention).
 """
 from __future__ import annotations
 
+import contextlib
 import importlib
-from typing import Any, Optional
+import signal
+import threading
+from typing import Any, Iterator, Optional
 
 import click
 
 from tracker import __version__
 from tracker.cli.common import Context, check_arguments, echo
-from tracker.errors import TrackerError
+from tracker.errors import Stopped, TrackerError
 
 #: Command name -> the module of tracker.cli defining it (`records.*`: commands on the programme
 #: records; `editions.*`: commands that make and send editions). Modules are imported when their
@@ -46,7 +49,11 @@ class TrackerGroup(click.Group):
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
-            return super().invoke(ctx)
+            with _stopped_by_signals():
+                return super().invoke(ctx)
+        except Stopped as stop:
+            echo(f"error: stopped by {stop.name}; nothing was left half-written", err=True)
+            ctx.exit(stop.exit_code)
         except TrackerError as error:
             for line in error.lines():
                 echo(line, err=True)
@@ -55,6 +62,27 @@ class TrackerGroup(click.Group):
             where = f"{error.filename}: " if error.filename else ""
             echo(f"error: {where}{error.strerror or error}", err=True)
             ctx.exit(1)
+
+
+@contextlib.contextmanager
+def _stopped_by_signals() -> Iterator[None]:
+    """SIGTERM and SIGINT raise `Stopped` where the command is, so that it cleans up (staged
+    files, rendering processes) and ends with one line, never a traceback."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(number: int, frame: object) -> None:
+        for sig in (signal.SIGTERM, signal.SIGINT):  # a second signal while cleaning up waits
+            signal.signal(sig, signal.SIG_IGN)
+        raise Stopped(signal.Signals(number).name, number)
+
+    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 @click.group(cls=TrackerGroup, context_settings={"help_option_names": ["-h", "--help"]})

@@ -59,7 +59,9 @@ def _kind(mode: int) -> str:
 def write_bytes(path: Path, data: bytes) -> None:
     """Write `data` to `path` atomically: temporary file in the same folder, fsync, rename."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    # `.<name>.<pid>.<random>.tmp`: a later run can tell a file whose writer is gone (killed) from
+    # one being written, and remove it (report/run/stage.py).
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)

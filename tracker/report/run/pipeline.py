@@ -1,11 +1,11 @@
 """`build()`: the editions of a run, from the programme files to the files in reports/.
 
-Read it top to bottom: find a run with nothing to do without parsing anything; load and
-validate every programme; plan each edition (its inputs fingerprinted once, skipped when its
-manifest says it is up to date); render the rest, each staged as hidden temporary files beside
-its final names; and only when every edition has rendered, commit them all (rename into
-place, write the manifests). If one edition fails, every staged file is removed and nothing is
-written; the error is one line.
+Read it top to bottom: remove the temporary files of runs that were killed; find a run with
+nothing to do without parsing anything; load and validate every programme; plan each edition
+(its inputs fingerprinted once, skipped when its manifest says it is up to date); render the
+rest, each staged as hidden temporary files beside its final names; and only when every edition
+has rendered, commit them all (rename into place, write the manifests). If one edition fails,
+every staged file is removed and nothing is written; the error is one line.
 """
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ from tracker.model.records import Programme
 from tracker.model.workspace import Workspace
 from tracker.report.edition import FORMATS, Outcome, RenderOptions, edition_paths
 from tracker.report.run import inputs, manifest
-from tracker.report.run.stage import Job, Staged, discard, staged_name_prefix
+from tracker.report.run.stage import Job, Staged, discard, remove_abandoned, staged_name_prefix
 from tracker.report.run.unchanged import nothing_to_do
 from tracker.report.run.workers import Progress, Workers
 
@@ -46,6 +46,8 @@ def build(ws: Workspace, as_of: dt.date, formats: tuple[str, ...], out: Path,
     """`tracker report`: the editions as of `as_of` of the programmes named (all when none), or
     of `programmes` already loaded; those up to date are left alone unless `force`."""
     formats = tuple(fmt for fmt in FORMATS if fmt in formats)
+    for leftover in remove_abandoned(out):
+        log.info("removed %s, left by a run that was stopped", leftover)
     if programmes is None and not force:
         unchanged = nothing_to_do(ws, programme_ids, as_of, formats, out, options)
         if unchanged is not None:
@@ -60,7 +62,8 @@ def build(ws: Workspace, as_of: dt.date, formats: tuple[str, ...], out: Path,
             try:
                 workers.render([p.job for p in todo], staged, progress)
                 commit(todo, staged, out, as_of, outcome)
-            except BaseException:
+            except BaseException:  # an error, or a signal (errors.Stopped)
+                workers.close(abort=True)  # every process stopped first: none stages a file after this
                 _remove(staged, [p.job for p in todo], created)
                 raise
     return outcome

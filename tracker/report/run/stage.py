@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
+import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,8 +38,37 @@ class Job:
 
 
 def staged_name_prefix(path: Path, run: int) -> str:
-    """Files staged for `path` by the run `run` are named `.<name>.<run>.<random>.tmp`."""
+    """Files staged for `path` by the run `run` are named `.<name>.<run>.<random>.tmp` (as are the
+    temporary files of `edit.atomic`, with the writing process's id)."""
     return f".{path.name}.{run}."
+
+
+_STAGED = re.compile(r"\.(?P<name>.+)\.(?P<pid>[0-9]{1,10})\.(?P<random>[a-z0-9_]+)\.tmp", re.ASCII)
+
+
+def remove_abandoned(out: Path) -> list[Path]:
+    """Remove the temporary files that runs which no longer exist left in `out/<id>/` (a run killed
+    with SIGKILL, or by a power cut, cannot remove its own), and return them. A file whose run is
+    still going (or whose process id is taken again) is left alone."""
+    removed = []
+    for path in out.glob("*/.*.tmp"):
+        match = _STAGED.fullmatch(path.name)
+        if match and not _alive(int(match["pid"])) and path.is_file() and not path.is_symlink():
+            discard(path)
+            removed.append(path)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError, OSError):
+        return True  # another user's process, or a number no process can have: keep the file
+    return True
 
 
 @dataclass(frozen=True)

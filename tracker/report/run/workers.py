@@ -10,14 +10,22 @@ keep about 1 MiB of native memory per edition in a process that renders several
 (bench/README.md); here no process renders more than one, so a portfolio of any length runs in
 the memory of its largest edition. The same code renders the same bytes in every mode. A process
 sends back only the names of its staged files and their hashes, or its error as one line.
+
+The processes stop with the run: if the run ends on an error or a signal, they are killed (not
+waited for), and if the run itself is killed (SIGKILL), each process sees it at once and ends
+(`_watch_parent`); the server process ends when the last of them has. Ctrl-C reaches them too,
+but they ignore it: the run stops them.
 """
 from __future__ import annotations
 
 import contextlib
 import logging
 import multiprocessing
+import multiprocessing.connection
 import os
+import signal
 import threading
+import time
 from concurrent.futures import FIRST_COMPLETED, CancelledError, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from typing import Callable, Iterable, Iterator, Optional, TypeVar
@@ -68,11 +76,15 @@ class Workers:
     def __enter__(self) -> "Workers":
         return self
 
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+    def __exit__(self, kind: object, *exc: object) -> None:
+        self.close(abort=kind is not None)
 
-    def close(self) -> None:
+    def close(self, abort: bool = False) -> None:
+        """Shut the pool down: waiting for its processes, or, when the run is stopping on an error
+        or a signal (`abort`), killing them first (never waiting for a long PDF to finish)."""
         if self.pool is not None:
+            if abort:
+                _kill_processes(self.pool)
             self.pool.shutdown(wait=True, cancel_futures=True)
             self.pool = None
         if self._watch is not None:
@@ -86,7 +98,8 @@ class Workers:
             try:
                 context = multiprocessing.get_context("forkserver")  # ValueError where there is none
                 context.set_forkserver_preload(self.preload)
-                self.pool = ProcessPoolExecutor(self.jobs, mp_context=context, max_tasks_per_child=1)
+                self.pool = ProcessPoolExecutor(self.jobs, mp_context=context, max_tasks_per_child=1,
+                                                initializer=_watch_parent)
                 self._watch = contextlib.ExitStack()
                 self.pool_failures = self._watch.enter_context(_pool_thread_failures())
             except (OSError, ValueError, ImportError, NotImplementedError) as error:
@@ -222,6 +235,70 @@ def _pool_thread_failures() -> Iterator[list[BaseException]]:
         yield failures
     finally:
         threading.excepthook = previous
+
+
+#: How long a run stopping waits for the processes it killed to be gone, in seconds.
+KILL_WAIT = 5.0
+
+
+def _kill_processes(pool: ProcessPoolExecutor) -> None:
+    """Kill the pool's processes, then let the pool see it is broken before it is shut down.
+
+    Python 3.14 has `kill_workers` for this. Earlier versions keep the processes in `_processes`,
+    and a process killed while it waited for work leaves the pool's queue locked: a shutdown
+    would then wait forever for a process started meanwhile. Once the pool's own thread has seen
+    a process end unexpectedly (`_broken`), it kills whatever is left and stops without waiting on
+    the queue, so the shutdown that follows returns."""
+    kill = getattr(pool, "kill_workers", None)
+    if kill is not None:
+        kill()
+        return
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    running = [process for process in processes if process.pid is not None and _exists(process.pid)]
+    for process in running:
+        try:
+            process.kill()
+        except (OSError, ValueError, AttributeError):
+            pass
+    deadline = time.monotonic() + KILL_WAIT
+    while running and not getattr(pool, "_broken", True) and time.monotonic() < deadline:
+        time.sleep(0.01)
+
+
+def _exists(pid: int) -> bool:
+    """Whether the process is still there (a zombie not yet reaped counts as gone)."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as stat:
+            return stat.read().rpartition(b")")[2].split()[0] != b"Z"
+    except FileNotFoundError:
+        return False
+    except OSError:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        except OSError:
+            return True
+        return True
+
+
+def _watch_parent() -> None:
+    """In each rendering process, first: end with the run. multiprocessing gives every process it
+    starts a sentinel of the process that started it (`parent_process().sentinel`, the read end of
+    a pipe only the run holds open): it becomes readable when the run ends, however it ends, even
+    killed with SIGKILL. A thread waits on it and ends this process at once. (The process's own
+    parent is the server process, which lives as long as any process it forked: no use waiting
+    for that one, or for PR_SET_PDEATHSIG, which fires on it.)"""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C: the run stops its processes itself
+    parent = multiprocessing.parent_process()
+    if parent is None or parent.sentinel is None:
+        return
+
+    def watch() -> None:
+        multiprocessing.connection.wait([parent.sentinel])
+        os._exit(1)
+
+    threading.Thread(target=watch, name="watch-run", daemon=True).start()
 
 
 def _map_share(function: Callable[[T], R], items: list[T]) -> list[R]:
