@@ -19,10 +19,16 @@ from typing import Iterator
 from tracker.errors import RenderError
 from tracker.report.edition import PDF_VARIANTS as VARIANTS
 
+#: The paged-media stylesheet (a template, like report.css): given to WeasyPrint alongside the
+#: page, never put in the HTML edition, whose CSS browsers must be able to read as valid.
+PRINT_STYLESHEET = "report-print.css"
+
 
 def html_to_pdf(html: str, root: Path, *, variant: str = "pdf/a-3b", attachment: bytes | None = None,
-                attachment_name: str = "programme.yaml", as_of: dt.date | None = None) -> bytes:
-    """Render `html` (whose relative URLs resolve inside `root`) to PDF bytes."""
+                attachment_name: str = "programme.yaml", as_of: dt.date | None = None,
+                stylesheet: str | None = None) -> bytes:
+    """Render `html` (whose relative URLs resolve inside `root`) to PDF bytes, with `stylesheet`
+    (CSS text: the print stylesheet) after the page's own."""
     if variant not in VARIANTS:
         raise RenderError(f"unknown PDF variant {variant!r}; expected one of {', '.join(VARIANTS)}")
     import weasyprint
@@ -44,9 +50,12 @@ def html_to_pdf(html: str, root: Path, *, variant: str = "pdf/a-3b", attachment:
     logger = logging.getLogger("weasyprint")
     logger.addHandler(problems)
     try:
+        base_url = root.resolve().as_uri() + "/"
+        stylesheets = [weasyprint.CSS(string=stylesheet, base_url=base_url, url_fetcher=fetcher)] if stylesheet else []
         with _collector_paused():
-            document = weasyprint.HTML(string=html, base_url=root.resolve().as_uri() + "/", url_fetcher=fetcher)
-            pdf = document.write_pdf(pdf_variant=variant, attachments=attachments, finisher=_finish)
+            document = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher)
+            pdf = document.write_pdf(pdf_variant=variant, attachments=attachments, finisher=_finish,
+                                     stylesheets=stylesheets)
             del document
     except FatalURLFetchingError as exc:
         cause = exc.__cause__ or exc

@@ -88,10 +88,11 @@ def render_edition(ws: Workspace, programme: Programme, as_of: dt.date, formats:
     if "html" in formats:
         out["html"] = page.encode("utf-8")
     if "pdf" in formats:
-        from tracker.report.render.pdf import html_to_pdf
+        from tracker.report.render.pdf import PRINT_STYLESHEET, html_to_pdf
 
+        print_css = html.render(PRINT_STYLESHEET, ctx, options.template_dir)
         out["pdf"] = html_to_pdf(page, ws.root, variant=options.pdf_variant, attachment=gathered.data,
-                                 attachment_name=programme.path.name, as_of=as_of)
+                                 attachment_name=programme.path.name, as_of=as_of, stylesheet=print_css)
     return out
 
 
