@@ -92,8 +92,11 @@ def test_index_lists_every_edition_newest_first_with_links_and_counts(ws: Path) 
     hrefs = [a["href"] for a in page.all("a")]
     assert hrefs == [
         "water-plan/water-plan-2024-06-30.html", "water-plan/water-plan-2024-06-30.pdf",
+        "water-plan/water-plan-2024-06-30.csv.zip", "water-plan/water-plan-2024-06-30.xlsx",
         "air-plan/air-plan-2024-03-31.html",  # Clean Air Plan sorts before Clean Water Plan on the same date
+        "air-plan/air-plan-2024-03-31.csv.zip", "air-plan/air-plan-2024-03-31.xlsx",
         "water-plan/water-plan-2024-03-31.html",
+        "water-plan/water-plan-2024-03-31.csv.zip", "water-plan/water-plan-2024-03-31.xlsx",
         "feed.xml",
     ]
     for href in hrefs:

@@ -21,7 +21,9 @@ COMMAND_MODULES = {
     "validate": "records.validate", "schema": "records.schema", "init": "records.init",
     "status": "records.status", "history": "records.history",
     "update": "records.edit", "record": "records.edit", "milestone": "records.edit", "source": "records.edit",
+    "import": "records.imports",
     "report": "editions.report", "distribute": "editions.distribute", "publish": "editions.publish",
+    "export": "editions.export",
 }
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from typing import Any, Optional
 
@@ -45,9 +46,21 @@ class DateType(click.ParamType):
 DATE = DateType()
 
 
+#: Fixes what `today()` returns (YYYY-MM-DD), for tests and for rehearsing a scheduled run:
+#: read here and nowhere else (README, "Schedules"; docs/automation.md).
+TODAY_VARIABLE = "TRACKER_TODAY"
+
+
 def today() -> dt.date:
-    """The only place the clock is read: the default as-of date of a command."""
-    return dt.date.today()
+    """The only place the clock is read: the default as-of date of a command, and the day up to
+    which scheduled editions are due. `TRACKER_TODAY=YYYY-MM-DD` in the environment fixes it."""
+    fixed = os.environ.get(TODAY_VARIABLE)
+    if fixed is None or fixed == "":
+        return dt.date.today()
+    try:
+        return parse_date(fixed)
+    except Bad as bad:
+        raise click.UsageError(f"{TODAY_VARIABLE}={fixed!r} in the environment: {bad}") from None
 
 
 class Reference(click.ParamType):

@@ -22,7 +22,7 @@ from tracker.errors import NotFound
 from tracker.model.records import Programme
 from tracker.model.settings import Settings
 from tracker.model.workspace import Workspace
-from tracker.report import build, edition_paths
+from tracker.report import RenderOptions, build, edition_paths
 from tracker.report.run.editions import previous_edition
 
 OUTBOX = "outbox"
@@ -111,31 +111,59 @@ def outbox_name(programme_id: str, as_of: dt.date, target: Target) -> str:
     return f"{programme_id}-{as_of.isoformat()}-{'test-' if target.test else ''}{safe}.eml"
 
 
-def _editions(ws: Workspace, programmes: list[Programme], as_of: dt.date, outcome: Outcome) -> list[message.Edition]:
-    missing = [p for p in programmes if not edition_paths(ws.reports, p.id, as_of)["pdf"].is_file()]
-    if missing:
-        outcome.rendered = build(ws, as_of, ("html", "pdf"), ws.reports, programmes=missing).written
+def edition_date(programme: Programme, as_of: dt.date, scheduled: bool) -> Optional[dt.date]:
+    """The edition to send: as of `as_of`; or, `scheduled`, for a programme with an edition
+    schedule, its latest scheduled edition on or before `as_of` (None before the first)."""
+    if scheduled and programme.editions is not None:
+        return programme.editions.latest(as_of)
+    return as_of
+
+
+def _editions(ws: Workspace, programmes: list[Programme], as_of: dt.date, scheduled: bool,
+              outcome: Outcome) -> list[message.Edition]:
+    dated: list[tuple[Programme, dt.date]] = []
+    for p in programmes:
+        day = edition_date(p, as_of, scheduled)
+        if day is None:
+            assert p.editions is not None
+            outcome.warnings.append(f"{p.id}: no scheduled edition yet (the first is "
+                                    f"{p.editions.next_after(as_of)}); nothing sent")
+            continue
+        dated.append((p, day))
+    missing: dict[tuple[dt.date, Optional[dt.date]], list[Programme]] = {}
+    for p, day in dated:
+        if not edition_paths(ws.reports, p.id, day)["pdf"].is_file():
+            previous = None
+            if scheduled and p.editions is not None:  # compared with the scheduled edition before it
+                earlier = p.editions.dates(day - dt.timedelta(days=1))
+                previous = earlier[-1] if earlier else None
+            missing.setdefault((day, previous), []).append(p)
+    for (day, previous), group in sorted(missing.items(), key=lambda item: item[0][0]):
+        outcome.rendered.extend(build(ws, day, ("html", "pdf"), ws.reports, RenderOptions(previous=previous),
+                                      programmes=group).written)
     return [
-        message.Edition(p, as_of, edition_paths(ws.reports, p.id, as_of)["pdf"],
-                        previous_edition(ws.reports / p.id, p.id, as_of))
-        for p in programmes
+        message.Edition(p, day, edition_paths(ws.reports, p.id, day)["pdf"],
+                        previous_edition(ws.reports / p.id, p.id, day))
+        for p, day in dated
     ]
 
 
 def distribute(ws: Workspace, settings: Settings, programmes: list[Programme], as_of: dt.date, *,
-               to: Optional[str] = None, dry_run: bool = False, password: Optional[str] = None,
+               scheduled: bool = False, to: Optional[str] = None, dry_run: bool = False, password: Optional[str] = None,
                now: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.timezone.utc),
                sleep: Optional[Callable[[float], None]] = None, base_delay: Optional[float] = None) -> Outcome:
     """Send (or with `dry_run`, write to reports/outbox/) each edition to each recipient.
 
-    `now` gives the Date header and log times; `sleep` and `base_delay` set the back-off
-    between retries (tests make them instant).
+    `scheduled` (no --as-of): a programme with an edition schedule sends its latest scheduled
+    edition on or before `as_of` rather than an edition of `as_of` itself, so a daily run sends
+    each scheduled edition once, after its date. `now` gives the Date header and log times;
+    `sleep` and `base_delay` set the back-off between retries (tests make them instant).
     """
     outcome = Outcome()
     sender = None if dry_run else smtp.Sender(
         settings.smtp, password, sleep=sleep or time.sleep,
         base_delay=smtp.BASE_DELAY if base_delay is None else base_delay)
-    editions = _editions(ws, programmes, as_of, outcome)
+    editions = _editions(ws, programmes, as_of, scheduled, outcome)
     try:
         for edition in editions:
             if dry_run:

@@ -5,7 +5,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from tracker.model import fields as f
-from tracker.model.records import Entry, Indicator, Milestone, Point, Priority, Programme, Source, StatusDef
+from tracker.model.records import (PERIODS, Entry, Indicator, Milestone, Point, Priority, Programme, Schedule, Source,
+                                   StatusDef)
 
 SOURCE_KINDS = ("official", "press", "reprint", "other")
 
@@ -123,12 +124,19 @@ PRIORITY = Record("priority", Priority, (
     Field("indicators", ListOf(INDICATOR), False),
 ))
 
+SCHEDULE = Record("editions", Schedule, (
+    Field("every", f.Choice(tuple(PERIODS)), True,
+          "month, quarter, half-year or year: an edition at the end of each such calendar period."),
+    Field("start", f.Date(), True, "The first edition closes the period holding this date, YYYY-MM-DD."),
+), "When editions are due: `tracker report --due` renders every one not rendered yet.")
+
 PROGRAMME = Record("programme", Programme, (
     Field("id", f.Slug(), True, "Programme id, used in file names and commands."),
     Field("title", f.Text(), True),
     Field("summary", f.Text(), False),
     Field("owner", f.Text(200), False, "Who answers for the programme's tracking."),
     Field("review_every_days", f.Integer(1, 3660), False, "Review cadence: entries older than this are flagged."),
+    Field("editions", SCHEDULE, False, "Edition schedule, e.g. {every: quarter, start: 2024-01-01}."),
     Field("language", f.Choice(("en", "fr", "de", "es", "zh", "ar", "ru", "pt")), False, "Language of the text (default en)."),
     Field("logo", f.RelativePath(), False, "Logo image inside the workspace, e.g. assets/logo.svg."),
     Field("accent", f.Colour(), False, "Accent colour of reports, #rrggbb."),

@@ -23,6 +23,7 @@ class RenderOptions:
     template_dir: Optional[Path] = None  # --template-dir: templates looked up here first
     pdf_variant: str = PDF_VARIANTS[0]  # --pdf-variant: pdf/a-3b (default) or pdf/ua-1
     since: Optional[dt.date] = None  # --since: compare with this date, not the previous edition
+    previous: Optional[dt.date] = None  # compare with the edition of this date (a schedule's previous one)
     editions: Optional[Path] = None  # folder holding earlier editions (<folder>/<id>/); default reports/
 
 

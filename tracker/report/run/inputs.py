@@ -68,6 +68,8 @@ def of_programme(ws: "Workspace", programme: Programme, as_of: dt.date, options:
 def _since(ws: "Workspace", programme_id: str, as_of: dt.date, options: RenderOptions) -> tuple[Optional[dt.date], str]:
     if options.since is not None:
         return options.since, OPTION
+    if options.previous is not None:  # a scheduled edition: the one scheduled before it
+        return options.previous, EDITION
     folder = (options.editions or ws.reports) / programme_id
     return editions.previous_edition(folder, programme_id, as_of), EDITION
 
