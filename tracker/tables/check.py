@@ -149,11 +149,18 @@ def _date(value: Any) -> Any:
     """What the spec's date type is given: a date, or the text (checked there)."""
     if isinstance(value, dt.datetime):
         return value.date() if value.time() == dt.time() else value.isoformat(sep=" ")
-    if isinstance(value, (dt.date, bool)):
+    if isinstance(value, (dt.date, bool, int, float)):
         return value
-    if isinstance(value, (int, float)):
-        return f"the number {number_text(value)} (format the cell as a date, or write YYYY-MM-DD)"
     return _text(value)
+
+
+def _message(row: Row, problem: Problem) -> str:
+    """The validator's message, said in a spreadsheet's terms where that helps."""
+    value = row.cell(_column(problem.field))
+    if _column(problem.field) == "date" and isinstance(value, (int, float)) and not isinstance(value, bool):
+        return (f"expected a real date written YYYY-MM-DD but got the number {number_text(value)} "
+                "(format the cell as a date, or write YYYY-MM-DD)")
+    return problem.message
 
 
 def _number(value: Any) -> Any:
@@ -247,7 +254,8 @@ def _check_row(row: Row, programmes: dict[str, Programme], rules: Rules, seen: d
             replica = replace(programme, priorities=(replace(priority, history=(entry,), milestones=(), indicators=()),))
             found.extend(check_rules(replica, doc))
             label = _text(row.cell("status_label"))
-            if not found and label is not None and label != programme.status(entry.status).label:
+            known = [s.id for s in programme.statuses]
+            if entry.status in known and label is not None and label != programme.status(entry.status).label:
                 found.append(doc.problem(("status_label",), f"expected the label of status {entry.status!r}, "
                                                              f"{programme.status(entry.status).label!r}, but got "
                                                              f"{label!r} (the status column decides; leave this empty)"))
@@ -267,7 +275,7 @@ def _check_row(row: Row, programmes: dict[str, Programme], rules: Rules, seen: d
                                                      f"{indicator.unit!r}, but got {unit!r} (leave it empty or "
                                                      "convert the value)"))
     required = set(REQUIRED[table])
-    out.extend(Problem(p.path, p.line, p.column, _column(p.field), p.message, sheet=row.sheet.name)
+    out.extend(Problem(p.path, p.line, p.column, _column(p.field), _message(row, p), sheet=row.sheet.name)
                for p in found if not (_column(p.field) in required and _blank(row.cell(_column(p.field)))))
     if out or built is FAILED or programme is None or priority is None:
         return out
