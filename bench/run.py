@@ -29,6 +29,7 @@ REPO = HERE.parent
 sys.path.insert(0, str(HERE))
 
 import generate  # noqa: E402
+import import_rows  # noqa: E402
 
 PY = sys.executable
 SCRIPT = Path(PY).with_name("tracker")
@@ -224,7 +225,13 @@ def main() -> int:
     parser.add_argument("--portfolio", type=int, help="programmes in the portfolio (default 8; quick 4)")
     parser.add_argument("--jobs", type=int, default=0, help="N of --jobs N (default: the cores available)")
     parser.add_argument("--json", type=Path, help="also write the results here")
+    parser.add_argument("--import-only", action="store_true",
+                        help="only section 5: tracker import of 10,000 rows against tracker validate (bench/import_rows.py)")
     args = parser.parse_args()
+    if args.import_only:
+        with tempfile.TemporaryDirectory(prefix="tracker-bench-") as tmp:
+            print("\n".join(import_rows.render(import_rows.measure(Path(tmp), 2_000 if args.quick else 10_000))))
+        return 0
     runs = args.runs or (1 if args.quick or args.issue else 3)
     sizes = [int(s) for s in (args.sizes or ("4,10" if args.quick else "40,100,400" if args.issue else "10,40")).split(",")]
     count = args.portfolio or (4 if args.quick else 100 if args.issue else 8)
@@ -236,10 +243,13 @@ def main() -> int:
         one = default_programme(work, runs)
         rows = scale(work, sizes)
         many = portfolio(work, count, min(runs, 2), jobs)  # the longest commands: two runs at most
+        imported = import_rows.measure(work, 2_000 if args.quick else 10_000)
     elapsed = time.perf_counter() - started
     print(render(one, rows, many, runs, jobs, load_before, os.getloadavg(), elapsed))
+    print("\n" + "\n".join(import_rows.render(imported)))
     if args.json:
-        args.json.write_text(json.dumps({"default": one, "scale": rows, "portfolio": many}, default=vars, indent=1))
+        args.json.write_text(json.dumps({"default": one, "scale": rows, "portfolio": many, "import": imported},
+                                        default=vars, indent=1))
     return 0
 
 
