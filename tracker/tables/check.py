@@ -254,8 +254,8 @@ def _check_row(row: Row, programmes: dict[str, Programme], rules: Rules, seen: d
             replica = replace(programme, priorities=(replace(priority, history=(entry,), milestones=(), indicators=()),))
             found.extend(check_rules(replica, doc))
             label = _text(row.cell("status_label"))
-            known = [s.id for s in programme.statuses]
-            if entry.status in known and label is not None and label != programme.status(entry.status).label:
+            status_ids = [s.id for s in programme.statuses]
+            if entry.status in status_ids and label is not None and label != programme.status(entry.status).label:
                 found.append(doc.problem(("status_label",), f"expected the label of status {entry.status!r}, "
                                                              f"{programme.status(entry.status).label!r}, but got "
                                                              f"{label!r} (the status column decides; leave this empty)"))

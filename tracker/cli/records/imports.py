@@ -19,7 +19,7 @@ from tracker.tables import imports
 
 @click.command("import")
 @click.argument("files", nargs=-1, required=True, metavar="FILE...",
-                type=click.Path(exists=True, dir_okay=False, path_type=Path))
+                type=click.Path(exists=True, dir_okay=False))
 @click.option("--dry-run", is_flag=True, help="Check every row and print the summary; write nothing.")
 @click.option("--by", type=Checked(Text(200), "NAME"),
               help="Who made the status entries whose `by` cell is empty; named in the git commit.")
@@ -28,7 +28,7 @@ from tracker.tables import imports
 @click.option("--commit", is_flag=True,
               help="Commit the changed programme files to git, together in one commit.")
 @pass_context
-def import_(obj: Context, files: tuple[Path, ...], dry_run: bool, by: Optional[str], yes: bool,
+def import_(obj: Context, files: tuple[str, ...], dry_run: bool, by: Optional[str], yes: bool,
             allow_future: bool, commit: bool) -> None:
     """Append the rows of CSV files or XLSX workbooks, in the statuses or observations layout of
     `tracker export`, to the programmes they name.
@@ -48,12 +48,14 @@ def import_(obj: Context, files: tuple[Path, ...], dry_run: bool, by: Optional[s
 
     options = imports.Options(today=today(), by=by or "", allow_future=allow_future, commit=commit,
                               dry_run=dry_run)
-    result = imports.import_files(obj.workspace, [(path, str(path)) for path in files], options,
+    result = imports.import_files(obj.workspace, [(Path(name), name) for name in files], options,
                                   confirm=confirm if ask else None)
     for note in result.notes:
         click.echo(note, err=True)
     for line in result.summary():
         click.echo(line)
+    if not result.results and not result.notes:
+        click.echo("no rows to import", err=True)
     if dry_run:
         click.echo("dry run: nothing written", err=True)
     elif not result.written and any(r.added for r in result.results):
