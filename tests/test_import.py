@@ -290,3 +290,14 @@ def test_rows_are_checked_again_under_the_lock(root: Path, tmp_path: Path, monke
                              "(value 42); a row may add observations, never change one (correct the programme file "
                              "itself)\n")
     assert "value: 40" not in (root / "policies" / "demo.yaml").read_text(encoding="utf-8")
+
+
+def test_an_empty_worksheet_is_passed_over(root: Path, tmp_path: Path) -> None:
+    book = openpyxl.Workbook()
+    book.active.append(["programme", "priority", "indicator", "date", "value"])
+    book.active.append(["demo", "roads", "km", dt.datetime(2024, 6, 1), 14])
+    book.create_sheet("Sheet2")
+    book.save(tmp_path / "w.xlsx")
+    result = run(root, "import", str(tmp_path / "w.xlsx"))
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "demo: 1 added (1 observation), 0 skipped (policies/demo.yaml)\n"

@@ -104,7 +104,7 @@ def layout_of(sheet: Sheet) -> tuple[Optional[Layout], Optional[str], list[Probl
     columns: dict[str, int] = {}
     for index, name in enumerate(header):
         if not name:
-            if any(index < len(values) and not _blank(values[index]) for _, values in sheet.rows):
+            if any(index < len(values) and not is_blank(values[index]) for _, values in sheet.rows):
                 problems.append(sheet.problem(1, index + 1, HEADER, "a column with values but no name in the header"))
             continue
         if name not in known:
@@ -123,7 +123,7 @@ def layout_of(sheet: Sheet) -> tuple[Optional[Layout], Optional[str], list[Probl
     return (None if problems else Layout(table, columns)), None, problems
 
 
-def _blank(value: Any) -> bool:
+def is_blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
@@ -222,7 +222,7 @@ def _check_row(row: Row, programmes: dict[str, Programme], rules: Rules, seen: d
     out: list[Problem] = []
     table = row.layout.table
     for name in REQUIRED[table]:
-        if _blank(row.cell(name)):
+        if is_blank(row.cell(name)):
             out.append(row.problem(name, f"empty; every row of the {table} layout needs a {name}"))
     programme = priority = indicator = None
     pid = _text(row.cell("programme"))
@@ -276,7 +276,7 @@ def _check_row(row: Row, programmes: dict[str, Programme], rules: Rules, seen: d
                                                      "convert the value)"))
     required = set(REQUIRED[table])
     out.extend(Problem(p.path, p.line, p.column, _column(p.field), _message(row, p), sheet=row.sheet.name)
-               for p in found if not (_column(p.field) in required and _blank(row.cell(_column(p.field)))))
+               for p in found if not (_column(p.field) in required and is_blank(row.cell(_column(p.field)))))
     if out or built is FAILED or programme is None or priority is None:
         return out
     day = built.date

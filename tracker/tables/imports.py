@@ -18,7 +18,7 @@ from tracker.edit import operations
 from tracker.errors import InvalidData, Problem
 from tracker.model.records import Programme
 from tracker.model.workspace import Workspace
-from tracker.tables.check import Planned, Row, Rules, check, layout_of, rows_of
+from tracker.tables.check import Planned, Row, Rules, check, is_blank, layout_of, rows_of
 from tracker.tables.read import read
 
 
@@ -123,6 +123,8 @@ def _read_all(files: list[tuple[Path, str]]) -> tuple[list[Row], list[str], list
         found = read(path, shown)
         problems.extend(found.problems)
         for sheet in found.sheets:
+            if sheet.name and not sheet.rows and all(is_blank(value) for value in sheet.header):
+                continue  # an empty worksheet (a new workbook's "Sheet2")
             layout, other, header_problems = layout_of(sheet)
             problems.extend(header_problems)
             if other is not None:
