@@ -301,3 +301,18 @@ def test_an_empty_worksheet_is_passed_over(root: Path, tmp_path: Path) -> None:
     result = run(root, "import", str(tmp_path / "w.xlsx"))
     assert result.exit_code == 0, result.output
     assert result.stdout == "demo: 1 added (1 observation), 0 skipped (policies/demo.yaml)\n"
+
+
+def test_in_a_terminal_the_summary_is_confirmed_before_writing(root: Path, tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    from tracker.cli.records import imports as cli_imports
+
+    monkeypatch.setattr(cli_imports, "stdin_is_terminal", lambda: True)
+    rows = write(tmp_path / "a.csv", OBSERVATIONS + "demo,roads,km,2024-06-01,30,km,,\r\n")
+    before = files(root)
+    refused = run(root, "import", str(rows), input="n\n")
+    assert refused.exit_code == 0
+    assert "demo: 1 added (1 observation), 0 skipped" in refused.stderr and "Write these changes? [y/N]" in refused.stderr
+    assert "nothing written" in refused.stderr and files(root) == before
+    assert run(root, "import", str(rows), input="y\n").exit_code == 0 and files(root) != before
+    assert run(root, "import", str(rows), "--yes").stdout == "demo: 0 added, 1 skipped (policies/demo.yaml)\n"
