@@ -100,6 +100,14 @@ class YamlStop(Exception):
         self.field = field
 
 
+class PoolLost(Exception):
+    """The process pool's own thread has died (it could not start a process): `reason` says why."""
+
+    def __init__(self, reason: BaseException) -> None:
+        super().__init__(str(reason))
+        self.reason = reason
+
+
 class SmtpTransient(Exception):
     """A failure worth retrying (4xx replies, dropped connections)."""
 
