@@ -56,9 +56,9 @@ def public_only(address: Address) -> Optional[str]:
     inner = _embedded_ipv4(address)
     if inner is not None:
         return public_only(inner)
-    for kind, flag in (("loopback", address.is_loopback), ("private", address.is_private),
-                       ("link-local", address.is_link_local), ("multicast", address.is_multicast),
-                       ("unspecified", address.is_unspecified), ("reserved", address.is_reserved)):
+    for kind, flag in (("loopback", address.is_loopback), ("link-local", address.is_link_local),
+                       ("multicast", address.is_multicast), ("unspecified", address.is_unspecified),
+                       ("reserved", address.is_reserved), ("private", address.is_private)):
         if flag:
             return f"{kind} address {address} refused (--allow-private allows it)"
     if not address.is_global:

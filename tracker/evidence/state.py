@@ -9,7 +9,6 @@ dead since the first of the unbroken run of such checks that ends with the lates
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional
@@ -18,6 +17,7 @@ from tracker.evidence import records
 from tracker.evidence.records import Capture, Check
 from tracker.model.records import Programme, Source
 
+SEPARATOR = b"--\n"  # between the checks and the captures in `Known.data` (no JSON line is this)
 
 @dataclass(frozen=True)
 class SourceState:
@@ -45,7 +45,7 @@ class Known:
     @property
     def data(self) -> bytes:
         """Canonical bytes of what is known: the same records give the same bytes."""
-        return (b"".join(records.line_of(c) for c in self.checks) + b"--\n"
+        return (b"".join(records.line_of(c) for c in self.checks) + SEPARATOR
                 + b"".join(records.line_of(c) for c in self.captures))
 
     @property
@@ -71,14 +71,15 @@ class Known:
         return frozenset(s.id for s in programme.sources if s.url and self.of(s).dead)
 
 
+def from_data(data: bytes, as_of: dt.date) -> Known:
+    """The `Known` whose `data` is `data` (an edition's inputs carry those bytes)."""
+    checks, _, captures = data.partition(SEPARATOR)
+    return Known(as_of, tuple(records.parse(checks, Check)), tuple(records.parse(captures, Capture)))
+
+
 def known_on(archive: Path, programme_id: str, as_of: dt.date) -> Known:
     """What `archive/<programme_id>/` says, as of `as_of`."""
     folder = records.programme_folder(archive, programme_id)
     return Known(as_of,
                  tuple(c for c in records.read_checks(folder) if c.date <= as_of),
                  tuple(c for c in records.read_captures(folder) if c.date <= as_of))
-
-
-def digest(known: Known) -> Optional[str]:
-    """The SHA-256 of what is known, or None when nothing is (the edition says nothing about evidence)."""
-    return None if known.empty else hashlib.sha256(known.data).hexdigest()
