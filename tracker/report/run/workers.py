@@ -15,15 +15,15 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import multiprocessing
 import os
 import threading
-from concurrent.futures import FIRST_COMPLETED, CancelledError, Future, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
-from typing import Callable, Iterable, Iterator, Optional, TypeVar
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Optional, TypeVar
 
 from tracker.errors import RenderError, TrackerError
 from tracker.report.run.stage import Job, Staged, stage
+
+if TYPE_CHECKING:  # imported when processes are started: a run in this process never loads them
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 log = logging.getLogger(__name__)
 
@@ -83,6 +83,9 @@ class Workers:
         """The pool, started now; None when processes cannot be made here (the work is then done
         in this process)."""
         if self.pool is None and not self.unavailable:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
             try:
                 context = multiprocessing.get_context("forkserver")  # ValueError where there is none
                 context.set_forkserver_preload(self.preload)
@@ -123,6 +126,9 @@ class Workers:
         pool = self._executor() if shares > 1 else None
         if pool is None:
             return [function(item) for item in items]
+        from concurrent.futures import CancelledError
+        from concurrent.futures.process import BrokenProcessPool
+
         parts = [items[share::shares] for share in range(shares)]
         futures = self._submit(pool, [(_map_share, (function, part)) for part in parts])
         for _ in _as_completed([f for f in futures if f is not None], self.pool_failures):
@@ -158,6 +164,9 @@ class Workers:
                              progress: Optional[Progress]) -> None:
         """`jobs` at a time, each in a process of its own: the next one starts when one ends, and
         none once one has failed. Those the pool could not start are left for this process."""
+        from concurrent.futures import CancelledError
+        from concurrent.futures.process import BrokenProcessPool
+
         waiting = list(jobs)
         running: dict["Future[Staged]", Job] = {}
         failure: Optional[BaseException] = None
@@ -196,6 +205,8 @@ def _as_completed(futures: list["Future[R]"], failures: list[BaseException]) -> 
     """Each future as it completes. If the pool's own thread has died (it could not start a
     process to replace one that ended: the process limit), `failures` says why, and the futures
     left would never complete: that is a `RenderError` here, never a run that hangs."""
+    from concurrent.futures import FIRST_COMPLETED, wait
+
     pending = set(futures)
     while pending:
         done, pending = wait(pending, timeout=0.5, return_when=FIRST_COMPLETED)
