@@ -292,3 +292,31 @@ def test_unreadable_lines_are_skipped_not_fatal(tmp_path: Path, caplog: pytest.L
     records.append(folder / records.CHECKS, [good])
     assert records.read_checks(folder) == [good, good]
     assert "line skipped" in caplog.text
+
+
+@pytest.fixture(scope="module")
+def tls_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Site, Path]]:
+    from distribute_support import make_certs
+
+    certs = make_certs(tmp_path_factory.mktemp("certs"))
+    server = Site(tls=certs.server_context())
+    server.routes["/page"] = Route(body=HTML)
+    yield server, certs.ca
+    server.close()
+
+
+def test_https_checks_the_certificate_against_the_host_name(tls_site: tuple[Site, Path],
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    site, ca = tls_site
+    untrusted = check(site.url("/page", "localhost"))
+    assert untrusted.result == "error" and untrusted.reason.startswith("TLS: ")
+    assert "certificate" in untrusted.reason
+    monkeypatch.setenv("SSL_CERT_FILE", str(ca))  # trust the test CA, as a system store would
+    found = check(site.url("/page", "localhost"))
+    assert (found.result, found.sha256) == ("ok", hashlib.sha256(HTML).hexdigest())
+    real = socket.getaddrinfo
+    monkeypatch.setattr(socket, "getaddrinfo",
+                        lambda host, *a, **k: real("127.0.0.1" if host == "other.example" else host, *a, **k))
+    mismatch = check(site.url("/page", "other.example"))
+    assert mismatch.result == "error"
+    assert mismatch.reason == "TLS: Hostname mismatch, certificate is not valid for 'other.example'."

@@ -350,12 +350,12 @@ def _exchange(url: str, scheme: str, host: str, port: int, path: str, address: A
             raise
         except (TimeoutError, socket.timeout):
             raise FetchFailed(TIMEOUT, "no answer in time") from None
+        except ssl.SSLCertVerificationError as error:
+            raise FetchFailed(ERROR, f"TLS: {error.verify_message or error.reason or error}") from None
         except ssl.SSLError as error:
             if fired.is_set():
                 raise FetchFailed(TIMEOUT, "no answer in time") from None
             raise FetchFailed(ERROR, f"TLS: {error.reason or error}") from None
-        except ssl.CertificateError as error:
-            raise FetchFailed(ERROR, f"TLS: {error}") from None
         except (http.client.HTTPException, OSError) as error:
             if fired.is_set():
                 raise FetchFailed(TIMEOUT, "no answer in time") from None
