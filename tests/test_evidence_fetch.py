@@ -320,3 +320,14 @@ def test_https_checks_the_certificate_against_the_host_name(tls_site: tuple[Site
     mismatch = check(site.url("/page", "other.example"))
     assert mismatch.result == "error"
     assert mismatch.reason == "TLS: Hostname mismatch, certificate is not valid for 'other.example'."
+
+
+def test_a_tls_handshake_that_never_comes_is_cut_off_at_the_timeout() -> None:
+    silent = Silent()
+    try:
+        started = time.monotonic()
+        found = check(f"https://127.0.0.1:{silent.port}/", Limits(timeout=1, allow_private=True))
+        assert found.result == "timeout"
+        assert time.monotonic() - started < 1.8
+    finally:
+        silent.close()

@@ -283,9 +283,12 @@ class _Pinned(http.client.HTTPConnection):
                 raise FetchFailed(ERROR, reason)
             if self.tls:
                 context = ssl.create_default_context()
-                sock = context.wrap_socket(sock, server_hostname=self.host)
+                sock = context.wrap_socket(sock, server_hostname=self.host, do_handshake_on_connect=False)
+                self.sock = sock  # before the handshake: the watchdog can cut a slow one short
+                sock.do_handshake()
         except BaseException:
             sock.close()
+            self.sock = None
             raise
         self.sock = sock
 
