@@ -3,9 +3,8 @@
 One edition, or editions without a PDF, with `jobs` 1: rendered one after another in this process.
 Otherwise every edition is rendered in a process of its own (`ProcessPoolExecutor` with
 `max_tasks_per_child=1`), at most `jobs` at a time. Those processes are forked from a server
-process (multiprocessing's 'forkserver'): a fresh interpreter that has imported tracker and
-WeasyPrint once (warm.py), so each edition starts warm, inherits nothing from the calling process
-(whose threads and library state are its own), and leaves nothing behind. WeasyPrint's libraries
+process (multiprocessing's 'forkserver'), a fresh interpreter: each edition inherits nothing from
+the calling process (whose threads and library state are its own), and leaves nothing behind. WeasyPrint's libraries
 keep about 1 MiB of native memory per edition in a process that renders several
 (bench/README.md); here no process renders more than one, so a portfolio of any length runs in
 the memory of its largest edition. The same code renders the same bytes in every mode. A process
@@ -32,10 +31,6 @@ Render = Callable[[Job], Staged]  # a module-level function: it is sent to the p
 T = TypeVar("T")
 R = TypeVar("R")
 
-#: What the server process imports before it forks a process per edition.
-PRELOAD_PDF = ["tracker.report.run.warm"]
-PRELOAD_HTML = ["tracker.report.run.stage"]
-
 BROKEN = "a rendering process stopped unexpectedly (out of memory?); nothing was written"
 
 
@@ -52,13 +47,12 @@ class Workers:
 
     `jobs` is how many processes work at once (0: one per core). Loads are split into `jobs`
     shares, one process each; renders get one process per edition. The pool is started on
-    first use, with WeasyPrint imported by its server when `pdf`, and shut down with the
-    `with` block. `render` renders and stages one edition (tests pass a stand-in).
+    first use and shut down with the `with` block. `render` renders and stages one edition
+    (tests pass a stand-in).
     """
 
-    def __init__(self, jobs: int, *, pdf: bool = True, render: Render = stage) -> None:
+    def __init__(self, jobs: int, *, render: Render = stage) -> None:
         self.jobs = cpu_count() if jobs == 0 else jobs
-        self.preload = PRELOAD_PDF if pdf else PRELOAD_HTML
         self.render_one = render
         self.pool: Optional[ProcessPoolExecutor] = None
         self.unavailable = False
@@ -88,7 +82,6 @@ class Workers:
 
             try:
                 context = multiprocessing.get_context("forkserver")  # ValueError where there is none
-                context.set_forkserver_preload(self.preload)
                 self.pool = ProcessPoolExecutor(self.jobs, mp_context=context, max_tasks_per_child=1)
                 self._watch = contextlib.ExitStack()
                 self.pool_failures = self._watch.enter_context(_pool_thread_failures())
