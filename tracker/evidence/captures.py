@@ -7,7 +7,9 @@ at `archive/<programme>/<source-id>/<YYYY-MM-DD>.warc.gz`, and a line in
 Only a final 2xx answer is stored. A payload whose SHA-256 equals that of the source's latest
 capture is not stored again. A second capture on the same day, of a changed payload, is added
 to that day's file (WARC files are a sequence of records). The WARC file is written to a
-temporary file and renamed before its line is added: the line vouches for the file.
+temporary file and renamed as soon as it is fetched; the lines are added once every source is
+done, in registry order (the file is committed: its order should not depend on which site
+answered first). A line vouches for its file, which is always in place before it.
 
 Responses are stored with their body after transfer decoding (http.client undoes chunking),
 so a `Transfer-Encoding` header is kept as `X-Archive-Orig-Transfer-Encoding` (the name pywb
@@ -19,7 +21,6 @@ import datetime as dt
 import hashlib
 import io
 import logging
-import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Optional
@@ -80,7 +81,6 @@ def archive_sources(ws: Workspace, programme_ids: tuple[str, ...], source_ids: t
             key = (programme_id, capture.source_id)
             if key not in latest or capture.date >= latest[key].date:
                 latest[key] = capture
-    writing = threading.Lock()  # captures.jsonl of one programme is written by one thread at a time
 
     def one(target: Target) -> Archived:
         if not target.source.url:
@@ -97,14 +97,17 @@ def archive_sources(ws: Workspace, programme_ids: tuple[str, ...], source_ids: t
         file = f"{target.source.id}/{warc_name(date)}"
         capture = Capture(date, target.source.id, target.source.url, check.sha256, check.bytes, file,
                           final_url=check.final_url, http_status=check.http_status, content_type=check.content_type)
-        with writing:
-            path = folder / file
-            atomic.write_bytes(path, records.read_bytes(path) + warc_bytes(fetched, path.name))
-            records.append(folder / records.CAPTURES, [capture])
+        path = folder / file  # one source's files are written by one thread only
+        atomic.write_bytes(path, records.read_bytes(path) + warc_bytes(fetched, path.name))
         log.info("%s/%s: archived to %s", target.programme_id, target.source.id, file)
         return Archived(target, ARCHIVED, capture, check)
 
-    return pool.run_all(found, one, lambda t: t.host, jobs=jobs)
+    done = pool.run_all(found, one, lambda t: t.host, jobs=jobs)
+    for programme_id in dict.fromkeys(t.programme_id for t in found):  # lines in registry order
+        records.append(records.programme_folder(ws.archive, programme_id) / records.CAPTURES,
+                       [d.capture for d in done if d.result == ARCHIVED and d.capture is not None
+                        and d.target.programme_id == programme_id])
+    return done
 
 
 def warc_bytes(fetched: Fetched, filename: str) -> bytes:
