@@ -40,3 +40,10 @@ def check_status(programme: Programme, status: str) -> None:
     if status not in ids:
         raise NotFound(f"unknown status {status!r} in programme {programme.id!r}; expected one of "
                        f"{', '.join(ids)}{did_you_mean(status, ids)}")
+
+
+def check_reason(programme: Programme, reason: str) -> None:
+    ids = [r.id for r in programme.reasons]
+    if reason not in ids:
+        raise NotFound(f"unknown reason {reason!r} in programme {programme.id!r}; expected one of "
+                       f"{', '.join(ids)}{did_you_mean(reason, ids)}")

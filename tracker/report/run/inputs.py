@@ -39,6 +39,8 @@ class Fingerprint:
     logo: Optional[str]  # data: URL
     template_dir: Optional[Path]
     pdf_variant: str
+    drafts: bool = False  # a preview with the drafts waiting for review
+    since_method: Optional[str] = None  # the method version of the edition compared with (see EditionInputs)
 
 
 def fingerprint(ws: "Workspace", programme_id: str, path: Path, logo: Optional[str], file: bytes,
@@ -46,6 +48,7 @@ def fingerprint(ws: "Workspace", programme_id: str, path: Path, logo: Optional[s
     """The fingerprint of an edition of the programme `programme_id` kept in `path`, whose bytes are
     `file` (those parsed) and which sets `logo`. `programme`, when loaded, locates a bad logo."""
     since, since_from = _since(ws, programme_id, as_of, options)
+    folder = (options.editions or ws.reports) / programme_id
     return Fingerprint(
         data_file=display_path(path, ws.root),
         file=file,
@@ -55,6 +58,8 @@ def fingerprint(ws: "Workspace", programme_id: str, path: Path, logo: Optional[s
         logo=assets.logo_data_url(ws.root, logo, programme),
         template_dir=options.template_dir,
         pdf_variant=options.pdf_variant,
+        drafts=options.drafts,
+        since_method=editions.method_version(folder, programme_id, since) if since else None,
     )
 
 
@@ -94,4 +99,6 @@ def gather(ws: "Workspace", programme: Programme, as_of: dt.date, found: Fingerp
         logo=found.logo,
         template_dir=found.template_dir,
         pdf_variant=found.pdf_variant,
+        drafts=found.drafts,
+        since_method=found.since_method,
     )
