@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tracker.model import fields as f
-from tracker.model.records import (ENTRY_FIELDS, OBSERVATION_FIELDS, REVIEW_MODES, Correction, Entry, FieldChange,
+from tracker.model.records import (ENTRY_FIELDS, OBSERVATION_FIELDS, OFF, REVIEW_MODES, Correction, Entry, FieldChange,
                                    Indicator, LogLine, Milestone, Point, Priority, Programme, ReasonDef, Source,
                                    StatusDef)
 
@@ -44,6 +44,19 @@ class MapOf:
     key: Any
     value: Any
     max_items: int = 10_000
+
+
+@dataclass(frozen=True)
+class ReviewMode(f.Type):
+    """required, self-allowed or off; `off` unquoted is YAML's false, and means off too."""
+
+    def check(self, value: Any) -> str:
+        if value is False:
+            return OFF
+        return f.Choice(REVIEW_MODES).check(value)
+
+    def schema(self) -> dict[str, Any]:
+        return {"enum": [*REVIEW_MODES, False]}
 
 
 SOURCE = Record("source", Source, (
@@ -187,7 +200,7 @@ PROGRAMME = Record("programme", Programme, (
     Field("logo", f.RelativePath(), False, "Logo image inside the workspace, e.g. assets/logo.svg."),
     Field("accent", f.Colour(), False, "Accent colour of reports, #rrggbb."),
     Field("method_version", f.Label(), False, "Version of the assessment method, e.g. 2026.1; printed on every edition."),
-    Field("review", f.Choice(REVIEW_MODES), False,
+    Field("review", ReviewMode(), False,
           "required: the commands write drafts that someone other than their author approves; "
           "self-allowed: authors may approve their own; off (the default): no drafts."),
     Field("sources", ListOf(SOURCE), False),

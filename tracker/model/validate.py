@@ -233,6 +233,9 @@ def _check_corrections(programme: Programme, priority: Priority, doc: Document, 
                                    f"({target.date})"))
         before = current.get(id(target), target)
         after = before
+        if not correction.changes:
+            out.append(doc.problem(correction.at + ("changes",),
+                                   f"changes nothing: name at least one field of the {kind} and what it says now"))
         for name, change in correction.changes.items():
             where = correction.at + ("changes", name)
             if name not in allowed:
