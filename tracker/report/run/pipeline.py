@@ -49,7 +49,7 @@ def build(ws: Workspace, as_of: dt.date, formats: tuple[str, ...], out: Path,
         unchanged = nothing_to_do(ws, programme_ids, as_of, formats, out, options)
         if unchanged is not None:
             return unchanged
-    with Workers(jobs, pdf="pdf" in formats) as workers:
+    with Workers(jobs) as workers:
         if programmes is None:
             programmes = select(ws, ws.load_all(workers.map), programme_ids)
         outcome, todo = plan(ws, programmes, as_of, formats, out, options, force)
