@@ -1,4 +1,4 @@
-"""`make bench`, section 5: `tracker import` of 10,000 observation rows into one programme.
+"""`make bench`, section 7: `tracker import` of 10,000 observation rows into one programme.
 
     python bench/import_rows.py [--rows 10000] [--priorities 10] [--runs 1]
 
@@ -115,7 +115,7 @@ def measure(work: Path, count: int = 10_000, priorities: int = 10, runs: int = 1
 
 def render(result: dict[str, Any]) -> list[str]:
     lines = [
-        f"## 5. Import: {result['rows']:,} observation rows into one programme ({result['priorities']} priorities, "
+        f"## 7. Import: {result['rows']:,} observation rows into one programme ({result['priorities']} priorities, "
         f"{result['indicators']} indicators; {result['before_bytes'] / 1024:.0f} KiB of YAML, "
         f"{result['after_bytes'] / 1024:.0f} KiB after)",
         "",

@@ -30,6 +30,7 @@ sys.path.insert(0, str(HERE))
 
 import generate  # noqa: E402
 import import_rows  # noqa: E402
+import sources as source_checks  # noqa: E402
 
 PY = sys.executable
 SCRIPT = Path(PY).with_name("tracker")
@@ -226,7 +227,7 @@ def main() -> int:
     parser.add_argument("--jobs", type=int, default=0, help="N of --jobs N (default: the cores available)")
     parser.add_argument("--json", type=Path, help="also write the results here")
     parser.add_argument("--import-only", action="store_true",
-                        help="only section 5: tracker import of 10,000 rows against tracker validate (bench/import_rows.py)")
+                        help="only section 7: tracker import of 10,000 rows against tracker validate (bench/import_rows.py)")
     args = parser.parse_args()
     if args.import_only:
         with tempfile.TemporaryDirectory(prefix="tracker-bench-") as tmp:
@@ -243,12 +244,14 @@ def main() -> int:
         one = default_programme(work, runs)
         rows = scale(work, sizes)
         many = portfolio(work, count, min(runs, 2), jobs)  # the longest commands: two runs at most
+        checks = source_checks.measure(work / "sources", runs=1 if args.quick else 2)
         imported = import_rows.measure(work, 2_000 if args.quick else 10_000)
     elapsed = time.perf_counter() - started
-    print(render(one, rows, many, runs, jobs, load_before, os.getloadavg(), elapsed))
+    print(render(one, rows, many, runs, jobs, load_before, os.getloadavg(), elapsed, checks))
     print("\n" + "\n".join(import_rows.render(imported)))
     if args.json:
-        args.json.write_text(json.dumps({"default": one, "scale": rows, "portfolio": many, "import": imported},
+        args.json.write_text(json.dumps({"default": one, "scale": rows, "portfolio": many, "sources": checks,
+                                         "import": imported},
                                         default=vars, indent=1))
     return 0
 
@@ -258,7 +261,8 @@ def ms(seconds: float) -> str:
 
 
 def render(one: dict[str, Any], rows: list[dict[str, Any]], many: dict[str, Any], runs: int, jobs: int,
-           load_before: tuple[float, ...], load_after: tuple[float, ...], elapsed: float) -> str:
+           load_before: tuple[float, ...], load_after: tuple[float, ...], elapsed: float,
+           checks: dict[str, Any]) -> str:
     overhead = one["tracker_pdf"].wall / one["floor"].wall
     html_ratio = one["tracker_html"].wall / one["imports"].wall
     speedup = many["serial"].wall / many["parallel"].wall
@@ -326,6 +330,8 @@ def render(one: dict[str, Any], rows: list[dict[str, Any]], many: dict[str, Any]
         f"{rss[-1] if rss else float('nan'):.0f} MiB ({slope:+.2f} MiB per programme over the second half), "
         f"which tracker avoids by rendering each edition in a process of its own.",
         "",
+        *source_checks.render(checks),
+        "",
         "## Targets",
         "",
         "| target | measured | |",
@@ -351,6 +357,9 @@ def render(one: dict[str, Any], rows: list[dict[str, Any]], many: dict[str, Any]
         f"| peak memory stated; no growth across the portfolio | {rows[-1]['rss_mib']:.0f} MiB at "
         f"{rows[-1]['priorities']} priorities; largest process over {many['programmes']} programmes "
         f"{growth:+.1f} MiB against 2 | {verdict(growth <= max(5.0, 0.02 * many['two'].rss_mib))} |",
+        f"| sources check, {checks['silent']} of {checks['sources']} never answering, within 2 x timeout + the "
+        f"answering run | {checks['ratio']:.2f} (floor ratio {checks['floor_ratio']:.2f}) | "
+        f"{verdict(checks['ratio'] <= 1.0)}{'' if checks['ratio'] <= 1.0 else ' (the target is below the floor: see section 5)'} |",
     ]
     return "\n".join(lines)
 

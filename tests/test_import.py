@@ -93,6 +93,7 @@ def test_a_row_added_in_a_spreadsheet_adds_exactly_that_row(root: Path, tmp_path
         "            value: 7\n",
         "            source: paper-2024\n",
         "            note: two more\n",
+        "            by: Analyst\n",
     ]
     assert run(root, "validate").exit_code == 0
     history = run(root, "history", "harbour/quay", "--json").stdout
@@ -138,7 +139,8 @@ def test_every_problem_is_located_in_the_csv_and_nothing_is_written(root: Path, 
     b, s = str(bad), str(statuses)
     assert result.stderr.splitlines() == [
         f"{b}:3:5: value: demo/roads/km already has an observation of 2024-03-01 (value 12; source gazette); "
-        "a row may add observations, never change one (correct the programme file itself)",
+        "a row may add observations, never change one (to correct it: tracker correct demo/roads/km "
+        "--observation 2024-03-01)",
         f"{b}:4:2: priority: unknown priority 'rods' in programme 'demo'; did you mean 'roads'?",
         f"{b}:5:3: indicator: unknown indicator 'kms' in priority demo/roads; did you mean 'km'?",
         f"{b}:6:4: date: expected a real date written YYYY-MM-DD but got '2024-02-30'",
@@ -150,13 +152,13 @@ def test_every_problem_is_located_in_the_csv_and_nothing_is_written(root: Path, 
         f"{b}:10:5: value: empty; every row of the observations layout needs a value",
         f"{s}:2:7: sources: an entry with status 'achieved' must cite at least one source",
         f"{s}:3:6: note: an entry with status 'at_risk' must carry a note saying why",
-        f"{s}:4:4: status: expected one of not_started, in_progress, at_risk, stalled, achieved, partly_achieved, "
-        "abandoned but got 'achieve'; did you mean 'achieved'?",
+        f"{s}:4:4: status: expected one of not_started, in_progress, at_risk, stalled, unverifiable, achieved, "
+        "partly_achieved, abandoned but got 'achieve'; did you mean 'achieved'?",
         f"{s}:5:5: status_label: expected the label of status 'in_progress', 'In progress', but got 'Done' "
         "(the status column decides; leave this empty)",
         f"{s}:5:7: sources: unknown source 'nowhere' (cite an id from the programme's sources, or a URL)",
         f"{s}:6:6: note: harbour/ferry already has an entry of 2024-05-01 (in_progress; note 'Operator chosen'); "
-        "a row may add entries, never change one (correct the programme file itself)",
+        "a row may add entries, never change one (to correct it: tracker correct harbour/ferry --entry 2024-05-01)",
     ]
     assert files(root) == before
 
@@ -287,8 +289,8 @@ def test_rows_are_checked_again_under_the_lock(root: Path, tmp_path: Path, monke
     failed = run(root, "import", str(conflicting))
     assert failed.exit_code == 1
     assert failed.stderr == (f"{conflicting}:2:5: value: demo/roads/km already has an observation of 2024-09-01 "
-                             "(value 42); a row may add observations, never change one (correct the programme file "
-                             "itself)\n")
+                             "(value 42); a row may add observations, never change one (to correct it: tracker "
+                             "correct demo/roads/km --observation 2024-09-01)\n")
     assert "value: 40" not in (root / "policies" / "demo.yaml").read_text(encoding="utf-8")
 
 
@@ -316,3 +318,44 @@ def test_in_a_terminal_the_summary_is_confirmed_before_writing(root: Path, tmp_p
     assert "nothing written" in refused.stderr and files(root) == before
     assert run(root, "import", str(rows), input="y\n").exit_code == 0 and files(root) != before
     assert run(root, "import", str(rows), "--yes").stdout == "demo: 0 added, 1 skipped (policies/demo.yaml)\n"
+
+
+def test_round_trip_of_a_corrected_record_adds_nothing(root: Path, tmp_path: Path) -> None:
+    """The export shows the corrected figure; importing it back is the record already there."""
+    assert run(root, "correct", "demo/roads/km", "--observation", "2024-03-01", "--value", "11",
+               "--why", "Recounted.", "--by", "Ana", "--date", "2025-01-10").exit_code == 0
+    out = tmp_path / "out"
+    assert run(root, "export", "demo", "--as-of", "2025-06-01", "--out", str(out)).exit_code == 0
+    with (out / "observations.csv").open(encoding="utf-8", newline="") as handle:
+        assert [r["value"] for r in csv.DictReader(handle)] == ["11"]
+    before = files(root)
+    result = run(root, "import", str(out / "observations.csv"))
+    assert result.stdout == "demo: 0 added, 1 skipped (policies/demo.yaml)\n"
+    assert files(root) == before
+
+
+def test_a_programme_under_review_receives_drafts(root: Path, tmp_path: Path) -> None:
+    path = root / "policies" / "demo.yaml"
+    path.write_text(MINIMAL.replace("review_every_days: 90\n", "review_every_days: 90\nreview: required\n"),
+                    encoding="utf-8")
+    rows = write(tmp_path / "a.csv", STATUSES + "demo,schools,2024-06-01,in_progress,,Budget restored,,\r\n"
+                 + "demo,schools,2024-06-02,in_progress,,Staff hired,,Bea\r\n")
+    refused = run(root, "import", str(rows))  # a draft names its author; no --by, no git here
+    assert refused.exit_code == 1
+    assert refused.stderr == ("error: programme 'demo' sets review: required, so this is written as a draft, "
+                              "and a draft names its author: pass --by NAME\n")
+    result = run(root, "import", str(rows), "--by", "Ana")
+    assert result.exit_code == 0, result.output
+    assert result.stdout == ("demo: 2 added (2 status entries, drafts waiting for review), 0 skipped "
+                             "(policies/demo.yaml)\n")
+    text = path.read_text(encoding="utf-8")
+    assert "note: Budget restored, by: Ana, draft: true" in text and "note: Staff hired, by: Bea, draft: true" in text
+    review = run(root, "review", "demo")
+    assert review.stdout.startswith("2 drafts waiting for review, oldest first:\n")
+    assert [line.split()[:4] for line in review.stdout.splitlines()[2:]] == [
+        ["2024-06-01", "demo/schools", "status", "entry"], ["2024-06-02", "demo/schools", "status", "entry"]]
+    # Drafts are nobody's data yet: not exported; and the same file again adds nothing.
+    out = tmp_path / "out"
+    assert run(root, "export", "demo", "--as-of", "2025-01-01", "--out", str(out)).exit_code == 0
+    assert "Budget restored" not in (out / "statuses.csv").read_text(encoding="utf-8")
+    assert run(root, "import", str(rows), "--by", "Ana").stdout == "demo: 0 added, 2 skipped (policies/demo.yaml)\n"

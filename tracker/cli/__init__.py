@@ -22,8 +22,9 @@ COMMAND_MODULES = {
     "status": "records.status", "history": "records.history",
     "update": "records.edit", "record": "records.edit", "milestone": "records.edit", "source": "records.edit",
     "import": "records.imports",
+    "correct": "records.correct", "review": "records.review", "approve": "records.review", "reject": "records.review",
     "report": "editions.report", "distribute": "editions.distribute", "publish": "editions.publish",
-    "export": "editions.export",
+    "sources": "editions.sources", "export": "editions.export",
 }
 
 

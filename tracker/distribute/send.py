@@ -141,11 +141,17 @@ def _editions(ws: Workspace, programmes: list[Programme], as_of: dt.date, schedu
     for (day, previous), group in sorted(missing.items(), key=lambda item: item[0][0]):
         outcome.rendered.extend(build(ws, day, ("html", "pdf"), ws.reports, RenderOptions(previous=previous),
                                       programmes=group).written)
-    return [
-        message.Edition(p, day, edition_paths(ws.reports, p.id, day)["pdf"],
-                        previous_edition(ws.reports / p.id, p.id, day))
-        for p, day in dated
-    ]
+    out = []
+    for p, day in dated:
+        log = deliveries.read(ws.reports / p.id, ws.display(ws.reports / p.id / deliveries.LOG_NAME))
+        out.append(message.Edition(p, day, edition_paths(ws.reports, p.id, day)["pdf"],
+                                   previous_edition(ws.reports / p.id, p.id, day), log.last_sent(day)))
+        pending = p.pending()
+        if pending:
+            count = f"{len(pending)} draft{'s' if len(pending) > 1 else ''}"
+            outcome.warnings.append(f"{p.id}: {count} waiting for review {'are' if len(pending) > 1 else 'is'} "
+                                    f"left out of the edition (see `tracker review {p.id}`)")
+    return out
 
 
 def distribute(ws: Workspace, settings: Settings, programmes: list[Programme], as_of: dt.date, *,

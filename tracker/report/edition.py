@@ -10,7 +10,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Optional
+from typing import TYPE_CHECKING, Callable, Optional
+
+if TYPE_CHECKING:  # pragma: no cover
+    from tracker.evidence.state import Known
 
 FORMATS = ("html", "pdf")
 PDF_VARIANTS = ("pdf/a-3b", "pdf/ua-1")
@@ -25,11 +28,16 @@ class RenderOptions:
     since: Optional[dt.date] = None  # --since: compare with this date, not the previous edition
     previous: Optional[dt.date] = None  # compare with the edition of this date (a schedule's previous one)
     editions: Optional[Path] = None  # folder holding earlier editions (<folder>/<id>/); default reports/
+    drafts: bool = False  # --drafts: a preview with drafts waiting for review, into <out>/<id>/drafts/
 
 
-def edition_paths(out: Path, programme_id: str, as_of: dt.date) -> dict[str, Path]:
-    """Where an edition's files go, by format: `<out>/<id>/<id>-<as-of>.<format>`."""
-    folder = out / programme_id
+DRAFTS = "drafts"  # the folder of previews beside a programme's editions
+
+
+def edition_paths(out: Path, programme_id: str, as_of: dt.date, drafts: bool = False) -> dict[str, Path]:
+    """Where an edition's files go, by format: `<out>/<id>/<id>-<as-of>.<format>`; a preview with
+    drafts (never distributed or published) goes to `<out>/<id>/drafts/`."""
+    folder = out / programme_id / DRAFTS if drafts else out / programme_id
     stem = f"{programme_id}-{as_of.isoformat()}"
     return {fmt: folder / f"{stem}.{fmt}" for fmt in FORMATS}
 
@@ -63,6 +71,11 @@ class EditionInputs:
     logo: Optional[str]  # data: URL
     template_dir: Optional[Path]
     pdf_variant: str
+    evidence: Optional["Known"] = None  # checks and captures of the sources known on the as-of date
+    drafts: bool = False  # a preview with drafts included, marked "DRAFT — not for distribution"
+    #: The method version the edition compared with was made with: "" when it stated none, None
+    #: when unknown (no earlier edition, or one made before tracker recorded it).
+    since_method: Optional[str] = None
 
     @property
     def data(self) -> bytes:

@@ -21,7 +21,7 @@ from tracker.errors import NotFound, Problem
 from tracker.model import fields as f
 from tracker.model import spec
 from tracker.model.lookup import find_indicator, find_priority
-from tracker.model.records import Entry, Point, Programme
+from tracker.model.records import Entry, Point, Programme, as_written_by
 from tracker.model.validate import FAILED, check_rules, walk
 from tracker.model.yamlsafe import Document
 from tracker.tables.cells import number_text, restore
@@ -200,21 +200,38 @@ def check(rows: list[Row], programmes: dict[str, Programme], rules: Rules) -> tu
 
 @dataclass
 class _Seen:
-    """Records of one programme by date: those recorded and those this import adds."""
+    """Records of one programme by date: those recorded and those this import adds. A corrected
+    record is there as written and as corrected (what an export shows), and a row equal to
+    either is the record already there."""
 
     entries: dict[tuple[str, dt.date], list[Entry]]
     observations: dict[tuple[str, str, dt.date], list[Point]]
 
     @classmethod
-    def of(cls, programme: Programme) -> "_Seen":
+    def of(cls, programme: Programme, today: dt.date) -> "_Seen":
         seen = cls({}, {})
         for priority in programme.priorities:
             for entry in priority.history:
-                seen.entries.setdefault((priority.id, entry.date), []).append(entry)
+                seen.entries.setdefault((priority.id, entry.date), []).extend(_versions(entry, today))
             for indicator in priority.indicators:
                 for point in indicator.observations:
-                    seen.observations.setdefault((priority.id, indicator.id, point.date), []).append(point)
+                    seen.observations.setdefault((priority.id, indicator.id, point.date), []).extend(
+                        _versions(point, today))
         return seen
+
+
+def _versions(record: Any, today: dt.date) -> list[Any]:
+    """A record as written, then as corrected by today (published corrections, then drafts too)."""
+    out = [record]
+    for version in (record.as_of(today), as_written_by(record, today)):
+        if not any(_same_record(version, other) for other in out):
+            out.append(version)
+    return out
+
+
+def _same_record(a: Any, b: Any) -> bool:
+    names = ("status", "note", "sources", "by") if isinstance(a, Entry) else ("value", "source", "note")
+    return all(getattr(a, name) == getattr(b, name) for name in names)
 
 
 def _check_row(row: Row, programmes: dict[str, Programme], rules: Rules, seen: dict[str, _Seen],
@@ -251,7 +268,8 @@ def _check_row(row: Row, programmes: dict[str, Programme], rules: Rules, seen: d
         built = walk(spec.ENTRY, {k: v for k, v in data.items() if v is not None}, (), doc, found)
         if built is not FAILED and programme is not None and priority is not None:
             entry: Entry = built
-            replica = replace(programme, priorities=(replace(priority, history=(entry,), milestones=(), indicators=()),))
+            replica = replace(programme, priorities=(replace(priority, history=(entry,), milestones=(), indicators=(),
+                                                             corrections=()),))
             found.extend(check_rules(replica, doc))
             label = _text(row.cell("status_label"))
             status_ids = [s.id for s in programme.statuses]
@@ -267,7 +285,7 @@ def _check_row(row: Row, programmes: dict[str, Programme], rules: Rules, seen: d
             point: Point = built
             replica_indicator = replace(indicator, observations=(point,))
             replica = replace(programme, priorities=(replace(priority, history=(), milestones=(),
-                                                             indicators=(replica_indicator,)),))
+                                                             indicators=(replica_indicator,), corrections=()),))
             found.extend(check_rules(replica, doc))
             unit = _text(row.cell("unit"))
             if unit is not None and unit != indicator.unit:
@@ -284,13 +302,13 @@ def _check_row(row: Row, programmes: dict[str, Programme], rules: Rules, seen: d
         return [row.problem("date", f"dated {day}, after today ({rules.today}); pass --allow-future to record "
                                     "it anyway")]
     if programme.id not in seen:
-        seen[programme.id] = _Seen.of(programme)
+        seen[programme.id] = _Seen.of(programme, rules.today)
     known = seen[programme.id]
     plan = planned.setdefault(programme.id, Planned())
     if table == STATUSES:
         return _place_entry(row, programme.id, priority.id, built, known, plan, rules)
     assert indicator is not None
-    return _place_observation(row, programme.id, priority.id, indicator.id, built, known, plan)
+    return _place_observation(row, programme.id, priority.id, indicator.id, built, known, plan, rules.by)
 
 
 def _column(dotted: str) -> str:
@@ -313,7 +331,7 @@ def _place_entry(row: Row, pid: str, priority_id: str, entry: Entry, known: _See
                        if a != b)
         return [row.problem(differs, f"{pid}/{priority_id} already has an entry of {entry.date} "
                                      f"({_describe_entry(other)}); a row may add entries, never change one "
-                                     "(correct the programme file itself)")]
+                                     f"(to correct it: tracker correct {pid}/{priority_id} --entry {entry.date})")]
     new = replace(entry, by=entry.by or rules.by)
     recorded.append(new)
     plan.entries.append((priority_id, new))
@@ -332,7 +350,7 @@ def _describe_entry(entry: Entry) -> str:
 
 
 def _place_observation(row: Row, pid: str, priority_id: str, indicator_id: str, point: Point, known: _Seen,
-                       plan: Planned) -> list[Problem]:
+                       plan: Planned, by: str) -> list[Problem]:
     recorded = known.observations.setdefault((priority_id, indicator_id, point.date), [])
     for other in recorded:
         if (other.value, other.source or None, other.note) == (point.value, point.source or None, point.note):
@@ -348,8 +366,9 @@ def _place_observation(row: Row, pid: str, priority_id: str, indicator_id: str, 
                                      f"{point.date} (value {shown}"
                                      f"{f'; source {other.source}' if other.source else ''}"
                                      f"{f'; note {f.describe(other.note)}' if other.note else ''}); a row may add "
-                                     "observations, never change one (correct the programme file itself)")]
+                                     "observations, never change one (to correct it: tracker correct "
+                                     f"{pid}/{priority_id}/{indicator_id} --observation {point.date})")]
     recorded.append(point)
     plan.observations.append((priority_id, indicator_id,
-                              Observation(point.date, point.value, point.source or "", point.note)))
+                              Observation(point.date, point.value, point.source or "", point.note, by)))
     return []

@@ -40,6 +40,7 @@ class ProgrammeResult:
     skipped: int
     entries: int  # of the added: status entries
     observations: int  # and observations
+    drafts: bool = False  # the programme reviews its records: the added ones are drafts
 
 
 @dataclass
@@ -58,6 +59,8 @@ class Imported:
                 kinds.append(f"{r.entries} status entr{'y' if r.entries == 1 else 'ies'}")
             if r.observations:
                 kinds.append(f"{r.observations} observation{'' if r.observations == 1 else 's'}")
+            if kinds and r.drafts:
+                kinds.append("drafts waiting for review")
             detail = f" ({', '.join(kinds)})" if kinds else ""
             lines.append(f"{r.programme}: {r.added} added{detail}, {r.skipped} skipped ({r.file})")
         return lines
@@ -112,7 +115,7 @@ def _programme_of(row: Row) -> str:
 
 def _result(ws: Workspace, programme: Programme, plan: Planned) -> ProgrammeResult:
     return ProgrammeResult(programme.id, ws.display(programme.path), plan.added, plan.skipped,
-                           len(plan.entries), len(plan.observations))
+                           len(plan.entries), len(plan.observations), programme.reviewed)
 
 
 def _read_all(files: list[tuple[Path, str]]) -> tuple[list[Row], list[str], list[Problem]]:

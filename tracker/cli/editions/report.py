@@ -28,6 +28,9 @@ from tracker.report import FORMATS, PDF_VARIANTS, Outcome, RenderOptions, build,
               help="Render N programmes at a time, each in its own process; 0: one per core.")
 @click.option("--force", is_flag=True,
               help="Render every edition, even those whose inputs have not changed since they were written.")
+@click.option("--drafts", is_flag=True,
+              help="A preview with the drafts waiting for review, marked \"DRAFT \u2014 not for distribution\", "
+                   "into <out>/<id>/drafts/ (never distributed or published).")
 @click.option("--due", is_flag=True,
               help="Render every edition the programmes' `editions:` schedules put on or before today that "
                    "is not in the output folder yet, oldest first.")
@@ -38,14 +41,15 @@ from tracker.report import FORMATS, PDF_VARIANTS, Outcome, RenderOptions, build,
 @pass_context
 def report(obj: Context, programme_ids: tuple[str, ...], as_of: Optional[dt.date], fmt: str,
            out: Optional[Path], since: Optional[dt.date], template_dir: Optional[Path], pdf_variant: str,
-           jobs: int, force: bool, due: bool, every: Optional[str], start: Optional[dt.date],
+           jobs: int, force: bool, drafts: bool, due: bool, every: Optional[str], start: Optional[dt.date],
            until: Optional[dt.date]) -> None:
     """Render dated HTML and PDF reports: reports/<id>/<id>-<as-of>.html and .pdf.
 
     Prints the path of each edition file, in programme order. An edition whose inputs
     (programme file, templates, options, as-of date, tracker version...) have not changed since
     it was written is not rendered again: its path is printed all the same, and on a terminal
-    stderr says it was up to date. --force renders every edition.
+    stderr says it was up to date. --force renders every edition. --drafts renders a preview
+    with the drafts waiting for review into reports/<id>/drafts/.
 
     Editions on a schedule: --due renders, for each programme with `editions: {every, start}`,
     every scheduled edition up to today not rendered yet, each as of its date and compared with
@@ -53,7 +57,7 @@ def report(obj: Context, programme_ids: tuple[str, ...], as_of: Optional[dt.date
     schedule gets nothing, and stderr says so. --every PERIOD --from DATE [--to DATE] renders
     such a series for any programme (a backfill).
     """
-    _check_series_options(due, every, start, until, as_of, since)
+    _check_series_options(due, every, start, until, as_of, since, drafts)
     as_of = as_of or today()
     if since is not None and since >= as_of:
         raise click.BadParameter(f"{since.isoformat()} is not before the as-of date {as_of.isoformat()}",
@@ -62,7 +66,7 @@ def report(obj: Context, programme_ids: tuple[str, ...], as_of: Optional[dt.date
     formats = FORMATS if fmt == "all" else (fmt,)
     folder = out or ws.reports
     options = RenderOptions(template_dir=template_dir.absolute() if template_dir else None,
-                            pdf_variant=pdf_variant, since=since, editions=folder)
+                            pdf_variant=pdf_variant, since=since, editions=folder, drafts=drafts)
     terminal = sys.stderr.isatty()
     bar = _Bar() if terminal else None
     try:
@@ -92,7 +96,7 @@ def report(obj: Context, programme_ids: tuple[str, ...], as_of: Optional[dt.date
 
 
 def _check_series_options(due: bool, every: Optional[str], start: Optional[dt.date], until: Optional[dt.date],
-                          as_of: Optional[dt.date], since: Optional[dt.date]) -> None:
+                          as_of: Optional[dt.date], since: Optional[dt.date], drafts: bool) -> None:
     """--due and --every each make editions of several dates: options naming one date do not go
     with them (a usage error, exit 2)."""
     if due and every:
@@ -105,8 +109,8 @@ def _check_series_options(due: bool, every: Optional[str], start: Optional[dt.da
             if value is not None:
                 raise click.UsageError(f"{name} goes with --every PERIOD")
     if due or every:
-        for name, value in (("--as-of", as_of), ("--since", since)):
-            if value is not None:
+        for name, given in (("--as-of", as_of is not None), ("--since", since is not None), ("--drafts", drafts)):
+            if given:
                 raise click.UsageError(f"{name} cannot be used with {'--due' if due else '--every'}: each edition "
                                        "of a series is as of its own date and compared with the one before it")
     if every and start is not None and until is not None and until < start:
