@@ -119,11 +119,12 @@ def test_status_shows_the_next_scheduled_edition_and_what_is_overdue(workspace) 
     assert run("report", "demo", "--as-of", "2024-03-31", "--format", "html", root=root).exit_code == 0
     table = run("status", "--as-of", "2024-10-01", root=root).stdout.split("\n\n")
     assert table[0].splitlines()[-1] == (
-        "Next scheduled edition: 2024-12-31 (every quarter from 2024-01-01); OVERDUE: 2 scheduled editions not "
+        "Next scheduled edition: 2024-12-31 (every quarter from 2024-01-01); overdue: 2 scheduled editions not "
         "rendered (2024-06-30, 2024-09-30); run tracker report --due")
     assert "Next scheduled edition" not in table[1]  # no schedule, no line
     on_time = run("status", "--as-of", "2024-05-01", root=root).stdout.split("\n\n")[0].splitlines()[-1]
-    assert on_time == "Next scheduled edition: 2024-06-30 (every quarter from 2024-01-01); none overdue"
+    assert on_time == ("Next scheduled edition: 2024-06-30 (every quarter from 2024-01-01); every scheduled edition "
+                       "is rendered")
     data = json.loads(run("status", "--json", "--as-of", "2024-10-01", root=root).stdout)
     assert data["programmes"][0]["editions"] == {"every": "quarter", "start": "2024-01-01", "next": "2024-12-31",
                                                  "overdue": True, "missing": ["2024-06-30", "2024-09-30"]}

@@ -60,10 +60,10 @@ class EditionSchedule:
         head = f"Next scheduled edition: {self.next.isoformat() if self.next else 'none'} (every {self.every} " \
                f"from {self.start.isoformat()})"
         if not self.missing:
-            return head + "; none overdue"
+            return head + "; every scheduled edition is rendered"
         shown = ", ".join(day.isoformat() for day in self.missing[:6]) + (", ..." if len(self.missing) > 6 else "")
         count = len(self.missing)
-        return (head + f"; OVERDUE: {count} scheduled edition{'s' if count > 1 else ''} not rendered ({shown}); "
+        return (head + f"; overdue: {count} scheduled edition{'s' if count > 1 else ''} not rendered ({shown}); "
                 "run tracker report --due")
 
 
