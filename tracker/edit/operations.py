@@ -35,7 +35,7 @@ class Plan:
 @dataclass(frozen=True)
 class Outcome:
     path: Path
-    programme: Programme  # as it is after the edit
+    programme: Programme  # as it is after the edit (its `origin` has no positions: nothing was wrong)
     summary: str
     commit: Optional[str] = None  # short id of the git commit, with --commit
 
@@ -269,11 +269,12 @@ def apply(ws: Workspace, programme_id: str, plan_for: Callable[[Programme, Optio
         if before.id != programme_id:  # its `id:` line was not what the file means
             raise NotFound(f"unknown programme {programme_id!r}{did_you_mean(programme_id, [before.id])}")
         plan = plan_for(before, options)
-        text = target.read_bytes().decode("utf-8")  # yamlsafe.load has checked that it is UTF-8
-        edited = roundtrip.edit_text(text, plan.edit, shown, original)
+        # Parsed twice in all: the file, and the new text (without positions: only what it means
+        # is compared and validated, and its problems, if any, are located by a third parse).
+        edited = roundtrip.edit_text(original.text, plan.edit, shown, original, positions=False)
         after, problems = check_document(edited.document, path)
         if problems:
-            raise InvalidData(problems)
+            raise InvalidData(check_document(yamlsafe.parse_bytes(edited.document.raw, shown), path)[1])
         assert after is not None
         atomic.write_bytes(target, edited.text.encode("utf-8"))
         revision = gitcommit.commit(repo, target, plan.message, shown) if repo is not None else None

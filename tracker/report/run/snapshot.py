@@ -9,8 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-import yaml
-
+from tracker.model import yamlsafe
 from tracker.model.records import Indicator, Priority, Programme
 from tracker.model.spec import PROGRAMME, ListOf, Record
 
@@ -23,8 +22,7 @@ def data_as_of(programme: Programme, as_of: dt.date) -> dict[str, Any]:
 def snapshot(programme: Programme, as_of: dt.date, data_file: str) -> bytes:
     header = (f"# {programme.title}: programme data as recorded on {as_of.isoformat()}, from {data_file}.\n"
               "# Entries, observations and milestone completions dated later are left out.\n")
-    body = yaml.safe_dump(data_as_of(programme, as_of), sort_keys=False, allow_unicode=True,
-                          width=100, default_flow_style=False)
+    body = yamlsafe.dump(data_as_of(programme, as_of))  # in the dialect tracker reads
     return (header + body).encode("utf-8")
 
 
