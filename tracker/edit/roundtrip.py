@@ -431,22 +431,30 @@ class _Writer:
 
     # styles of the file
 
+    def seq_style_at(self, path: Optional[Path_]) -> Optional[tuple[int, int]]:
+        """(dash column - key column, item column - dash column) of the block list at `path`."""
+        if path is None or path not in self.doc.keys or path in self.doc.flow:
+            return None
+        first = self.doc.values.get(path + (0,))
+        line, column = self.doc.keys[path]
+        if first is None or first[0] <= line:
+            return None
+        dash = self.line(first[0] - 1).rfind("-", 0, first[1] - 1)
+        style = (dash - (column - 1), first[1] - 1 - dash)
+        return style if dash >= 0 and style[0] >= 0 and style[1] >= 1 else None
+
     def seq_style(self, key: str) -> tuple[int, int]:
         """(dash column - key column, item column - dash column) of the file's block lists that
         are a key's value: those under the same key name first; (2, 2) when there are none."""
         if key in self._seq_style:
             return self._seq_style[key]
         found: Optional[tuple[int, int]] = None
-        values, flow = self.doc.values, self.doc.flow
-        for path, (line, column) in self.doc.keys.items():
-            first = values.get(path + (0,))
-            if first is None or path in flow or first[0] <= line:
+        values = self.doc.values
+        for path in self.doc.keys:
+            if path + (0,) not in values:
                 continue
-            dash = self.line(first[0] - 1).rfind("-", 0, first[1] - 1)
-            if dash < 0:
-                continue
-            style = (dash - (column - 1), first[1] - 1 - dash)
-            if style[0] < 0 or style[1] < 1:
+            style = self.seq_style_at(path)
+            if style is None:
                 continue
             if path[-1] == key:
                 found = style
@@ -492,8 +500,9 @@ class _Writer:
         if isinstance(value, (dict, list)) and value and not self.is_flow(value, like):
             if isinstance(value, dict):
                 return [head] + self.mapping_lines(value, column + self.map_indent(), like)
-            offset, step = self.seq_style(key)
-            return [head] + self.item_lines(value, column + offset, column + offset + step, like)
+            offset, step = self.seq_style_at(like) or self.seq_style(key)
+            return [head] + self.item_lines(value, column + offset, column + offset + step,
+                                            like + (0,) if like is not None and like + (0,) in self.doc.values else None)
         if isinstance(value, (dict, list)):
             return [head + " " + self.flow_text(value)]
         literal = _literal(value) if isinstance(value, str) else None
@@ -553,6 +562,24 @@ class _Writer:
         out.append(self.body[done:])
         return "".join(out)
 
+    def own_line(self, position: tuple[int, int]) -> Optional[str]:
+        """The indentation before what starts at `position`, when nothing else precedes it on its line."""
+        before = self.line(position[0] - 1)[:position[1] - 1]
+        return None if before.strip(" \t") else before
+
+    def flow_before(self, position: tuple[int, int], texts: list[str]) -> None:
+        """New entries of a flow collection before the one at `position`: on lines of their own
+        when it has its own line."""
+        indent = self.own_line(position)
+        separator = "," + self.nl + indent if indent is not None else ", "
+        self.splices.append((self.offset(position),) * 2 + (separator.join(texts) + separator,))
+
+    def flow_after(self, start: tuple[int, int], end: tuple[int, int], texts: list[str]) -> None:
+        """New entries of a flow collection after the one from `start` to `end`."""
+        indent = self.own_line(start)
+        separator = "," + self.nl + indent if indent is not None else ", "
+        self.splices.append((self.offset(end),) * 2 + ("".join(separator + text for text in texts),))
+
     def items(self, change: _Change) -> None:
         path, index, new = change.path, change.index, change.values
         count = len(self.data(path))
@@ -560,9 +587,9 @@ class _Writer:
         if path in self.doc.flow:
             texts = [self.flow_text(item) for item in new]
             if index < count:
-                self.splices.append((self.offset(self.doc.values[path + (index,)]),) * 2 + (", ".join(texts) + ", ",))
+                self.flow_before(self.doc.values[path + (index,)], texts)
             else:
-                self.splices.append((self.offset(self.doc.ends[neighbour]),) * 2 + (", " + ", ".join(texts),))
+                self.flow_after(self.doc.values[neighbour], self.doc.ends[neighbour], texts)
             return
         line, column = self.doc.values[neighbour]
         text = self.line(line - 1)
@@ -583,11 +610,11 @@ class _Writer:
         path, pairs, after = change.path, change.pairs, change.after
         old = self.data(path)
         if path in self.doc.flow:
-            text = ", ".join(f"{scalar_text(k, True)}: {self.flow_text(v)}" for k, v in pairs)
+            texts = [f"{scalar_text(k, True)}: {self.flow_text(v)}" for k, v in pairs]
             if after is None:
-                self.splices.append((self.offset(self.doc.keys[path + (next(iter(old)),)]),) * 2 + (text + ", ",))
+                self.flow_before(self.doc.keys[path + (next(iter(old)),)], texts)
             else:
-                self.splices.append((self.offset(self.doc.ends[path + (after,)]),) * 2 + (", " + text,))
+                self.flow_after(self.doc.keys[path + (after,)], self.doc.ends[path + (after,)], texts)
             return
         first = path + (next(iter(old)),)
         column = self.column(first, key=True)

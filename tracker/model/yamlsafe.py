@@ -43,6 +43,8 @@ try:  # PyYAML's binding to libyaml, in every wheel PyYAML publishes
     from yaml._yaml import CParser as _CParser
 except ImportError:  # pragma: no cover - a PyYAML built without libyaml
     _CParser = None
+#: Whether libyaml reads the files (else PyYAML's Python parser, about ten times slower).
+LIBYAML = _CParser is not None
 
 # A programme of 400 priorities, each with five years of monthly entries and observations, is
 # about 8 MiB of YAML (bench/generate.py); the limit leaves room for twice that.
