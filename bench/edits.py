@@ -69,6 +69,7 @@ def edits(work: Path, priorities: int, runs: int, writers: int) -> dict[str, Any
 def render(result: dict[str, Any]) -> tuple[list[str], list[str]]:
     """The section's Markdown lines, and its rows of the targets table."""
     ratio = result["update"].wall / result["validate"].wall
+    cpu = result["update"].cpu / result["validate"].cpu
     all_landed = result["landed"] == result["writers"] and result["intact"]
     section = [
         f"## 5. Editing a programme of {result['priorities']:,} priorities ({result['lines']:,} lines)",
@@ -76,7 +77,7 @@ def render(result: dict[str, Any]) -> tuple[list[str], list[str]]:
         "| command | wall | CPU | max RSS | ratio |",
         "|---|---|---|---|---|",
         f"| tracker update (one entry) | {ms(result['update'].wall)} | {ms(result['update'].cpu)} | "
-        f"{result['update'].rss_mib:.0f} MiB | **{ratio:.2f}** x validate |",
+        f"{result['update'].rss_mib:.0f} MiB | **{ratio:.2f}** x validate (CPU: {cpu:.2f}) |",
         f"| tracker validate | {ms(result['validate'].wall)} | {ms(result['validate'].cpu)} | "
         f"{result['validate'].rss_mib:.0f} MiB | 1 |",
         "",

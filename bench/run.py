@@ -1,4 +1,5 @@
-"""`make bench`: how close `tracker report` is to WeasyPrint's own floor, and how it scales.
+"""`make bench`: how close `tracker report` is to WeasyPrint's own floor, how it scales, and how
+long an edit of a big programme takes against validating it (bench/edits.py).
 
     python bench/run.py [--quick] [--runs N] [--sizes 40,100,400] [--portfolio 100] [--json FILE]
 
@@ -223,6 +224,8 @@ def main() -> int:
     parser.add_argument("--sizes", help="priorities of the scale programmes (default 10,40; quick 4,10)")
     parser.add_argument("--portfolio", type=int, help="programmes in the portfolio (default 8; quick 4)")
     parser.add_argument("--jobs", type=int, default=0, help="N of --jobs N (default: the cores available)")
+    parser.add_argument("--edit-priorities", type=int, default=2000,
+                        help="priorities of the programme edited by (5) (default 2000, as issue 12 asks)")
     parser.add_argument("--json", type=Path, help="also write the results here")
     args = parser.parse_args()
     runs = args.runs or (1 if args.quick or args.issue else 3)
@@ -236,10 +239,16 @@ def main() -> int:
         one = default_programme(work, runs)
         rows = scale(work, sizes)
         many = portfolio(work, count, min(runs, 2), jobs)  # the longest commands: two runs at most
+        import edits  # bench/edits.py, which imports this module's helpers
+
+        edited = edits.edits(work, args.edit_priorities, max(runs, 5), 8)  # seconds each: five runs at least
     elapsed = time.perf_counter() - started
-    print(render(one, rows, many, runs, jobs, load_before, os.getloadavg(), elapsed))
+    text = render(one, rows, many, runs, jobs, load_before, os.getloadavg(), elapsed)
+    section, targets = edits.render(edited)  # (5) goes before the targets, its targets at their end
+    print(text.replace("\n## Targets\n", "\n" + "\n".join(section) + "\n\n## Targets\n") + "\n" + "\n".join(targets))
     if args.json:
-        args.json.write_text(json.dumps({"default": one, "scale": rows, "portfolio": many}, default=vars, indent=1))
+        args.json.write_text(json.dumps({"default": one, "scale": rows, "portfolio": many, "edits": edited},
+                                        default=vars, indent=1))
     return 0
 
 
