@@ -71,6 +71,15 @@ def test_flow_collections(python: bool, text: str, expected: object) -> None:
 
 
 @pytest.mark.parametrize("python", PARSERS)
+@pytest.mark.parametrize("text, expected", [
+    ("v:\tx\n", {"v": "x"}), ("v: \tx\t# note\n", {"v": "x"}), ("v:\t[a,\tb]\n", {"v": ["a", "b"]}),
+    ("v:\t\n  w: 1\n", {"v": {"w": 1}}),
+], ids=repr)
+def test_a_tab_separates_within_a_line(python: bool, text: str, expected: object) -> None:
+    assert yamlsafe.parse(text, "f.yaml", python=python).data == expected
+
+
+@pytest.mark.parametrize("python", PARSERS)
 @pytest.mark.parametrize("text, message", [
     ("v: !!int abc\n", "f.yaml:1:4: v: 'abc' is not a value of YAML tag 'tag:yaml.org,2002:int'"),
     ("v: !!bool yes\n", "f.yaml:1:4: v: 'yes' is not a value of YAML tag 'tag:yaml.org,2002:bool'"),
@@ -122,7 +131,7 @@ def test_both_parsers_give_the_same_document(path: Path) -> None:
 @pytest.mark.parametrize("text", [
     "id: a\nid: b\n", "id: !custom x\n", "id: a\n---\nid: b\n", "id: " + "[" * 100 + "]" * 100 + "\n",
     "id: &a [*a]\n", "a: &a [x, x]\nb: [*a, *a, *b]\n", "", "# nothing\n", "id: [\n", "id: 'x\n",
-    "id: *nowhere\n", "{a: 1}: x\n", "id: \x07\n", "id: x\n\tt: y\n",
+    "id: *nowhere\n", "{a: 1}: x\n", "id: \x07\n", "id: x\n\tt: y\n", "- \tx\n", "[", "a: [b", 'a: "x',
 ], ids=repr)
 def test_both_parsers_refuse_alike(text: str) -> None:
     refusals = []
