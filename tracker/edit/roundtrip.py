@@ -103,18 +103,17 @@ def insert_key(mapping: dict[str, Any], key: str, value: Any, order: list[str]) 
 
 @dataclass(frozen=True)
 class Layout:
-    """What a file looks like below YAML: a byte-order mark, line endings, a final newline."""
+    """What a file looks like below YAML: a byte-order mark, and its line endings (which new
+    lines take; a missing final line break stays missing, see `_Writer.insert_lines`)."""
 
     bom: bool
     newline: str
-    final_newline: bool
 
     @classmethod
     def of(cls, text: str) -> "Layout":
         body = text[1:] if text.startswith(BOM) else text
         crlf = body.count("\r\n")
-        return cls(bom=text.startswith(BOM), newline="\r\n" if crlf and crlf * 2 >= body.count("\n") else "\n",
-                   final_newline=body.endswith("\n") or not body)
+        return cls(bom=text.startswith(BOM), newline="\r\n" if crlf and crlf * 2 >= body.count("\n") else "\n")
 
 
 @dataclass(frozen=True)
