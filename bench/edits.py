@@ -72,7 +72,7 @@ def render(result: dict[str, Any]) -> tuple[list[str], list[str]]:
     cpu = result["update"].cpu / result["validate"].cpu
     all_landed = result["landed"] == result["writers"] and result["intact"]
     section = [
-        f"## 5. Editing a programme of {result['priorities']:,} priorities ({result['lines']:,} lines)",
+        f"## 6. Editing a programme of {result['priorities']:,} priorities ({result['lines']:,} lines)",
         "",
         "| command | wall | CPU | max RSS | ratio |",
         "|---|---|---|---|---|",

@@ -10,7 +10,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Optional
+from typing import TYPE_CHECKING, Callable, Optional
+
+if TYPE_CHECKING:  # pragma: no cover
+    from tracker.evidence.state import Known
 
 FORMATS = ("html", "pdf")
 PDF_VARIANTS = ("pdf/a-3b", "pdf/ua-1")
@@ -62,6 +65,7 @@ class EditionInputs:
     logo: Optional[str]  # data: URL
     template_dir: Optional[Path]
     pdf_variant: str
+    evidence: Optional["Known"] = None  # checks and captures of the sources known on the as-of date
 
     @property
     def data(self) -> bytes:

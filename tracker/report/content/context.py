@@ -14,7 +14,7 @@ from tracker import __version__
 from tracker.digest import changes
 from tracker.model.records import Programme, Source
 from tracker.report.content import colours, priorities, summary, whatchanged
-from tracker.report.content.citations import Citations, Cited
+from tracker.report.content.citations import Citations, Cited, EvidenceNote
 from tracker.report.content.views import Badge, badge
 from tracker.report.run.inputs import EditionInputs
 from tracker.report.run.revision import Revision
@@ -91,11 +91,13 @@ class ReportContext:
     priorities: list[priorities.PriorityView]
     sources: list[Cited]
     other_sources: list[Source]
+    other_evidence: dict[str, EvidenceNote]  # by source id: what the archive says of an uncited source
+    evidence: bool  # whether the archive knows anything of this programme's sources on the as-of date
     method: Method
 
 
 def build(programme: Programme, as_of: dt.date, inputs: EditionInputs) -> ReportContext:
-    cite = Citations(programme)
+    cite = Citations(programme, inputs.evidence)
     accent = programme.accent or DEFAULT_ACCENT
     theme = Theme(accent, colours.darken_to(accent), colours.text_on(accent), colours.tint(accent, 0.08))
     stated = stated_source(programme, as_of)
@@ -135,6 +137,8 @@ def build(programme: Programme, as_of: dt.date, inputs: EditionInputs) -> Report
         priorities=views,
         sources=cite.listing(),
         other_sources=cite.uncited(),
+        other_evidence=cite.uncited_evidence(),
+        evidence=inputs.evidence is not None and not inputs.evidence.empty,
         method=Method([_method_status(programme, s.id) for s in programme.statuses], programme.review_every_days),
     )
 

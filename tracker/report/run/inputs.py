@@ -2,7 +2,9 @@
 
 An edition depends on: the programme data as of its date (attached to the PDF), the as-of
 date, the previous edition's date (or --since), the git revision of the programme file, the logo,
-the templates and the PDF variant. `fingerprint` reads what decides all of these without
+the templates, the PDF variant, and the evidence of its sources known on its date (the lines of
+archive/<programme>/checks.jsonl and captures.jsonl dated on or before it: the Sources section
+shows the latest capture and dead links). `fingerprint` reads what decides all of these without
 parsing the programme (incremental rendering records it); `gather` completes it into the
 `EditionInputs` the content is built from.
 """
@@ -15,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Optional
 
 from tracker.errors import InvalidData, display_path
+from tracker.evidence import state
 from tracker.model import yamlsafe
 from tracker.model.records import Programme
 from tracker.model.validate import check_document
@@ -39,6 +42,7 @@ class Fingerprint:
     logo: Optional[str]  # data: URL
     template_dir: Optional[Path]
     pdf_variant: str
+    evidence: Optional[bytes] = None  # archive lines known on the as-of date (state.Known.data); None: none
 
 
 def fingerprint(ws: "Workspace", programme_id: str, path: Path, logo: Optional[str], file: bytes,
@@ -46,6 +50,7 @@ def fingerprint(ws: "Workspace", programme_id: str, path: Path, logo: Optional[s
     """The fingerprint of an edition of the programme `programme_id` kept in `path`, whose bytes are
     `file` (those parsed) and which sets `logo`. `programme`, when loaded, locates a bad logo."""
     since, since_from = _since(ws, programme_id, as_of, options)
+    known = state.known_on(ws.archive, programme_id, as_of)
     return Fingerprint(
         data_file=display_path(path, ws.root),
         file=file,
@@ -55,6 +60,7 @@ def fingerprint(ws: "Workspace", programme_id: str, path: Path, logo: Optional[s
         logo=assets.logo_data_url(ws.root, logo, programme),
         template_dir=options.template_dir,
         pdf_variant=options.pdf_variant,
+        evidence=None if known.empty else known.data,
     )
 
 
@@ -94,4 +100,5 @@ def gather(ws: "Workspace", programme: Programme, as_of: dt.date, found: Fingerp
         logo=found.logo,
         template_dir=found.template_dir,
         pdf_variant=found.pdf_variant,
+        evidence=state.from_data(found.evidence, as_of) if found.evidence is not None else None,
     )

@@ -6,8 +6,9 @@ from, and every output it records still has the bytes it recorded. The inputs ar
 
 - the edition's `inputs.fingerprint`, which decides what `inputs.gather` collects: the programme
   file's bytes, the previous edition compared with (or --since), the file's latest git commit
-  and whether it has changes since, the logo, the template folder and PDF variant (any field
-  added there later is recorded too);
+  and whether it has changes since, the logo, the template folder and PDF variant, the lines of
+  archive/<programme>/checks.jsonl and captures.jsonl dated on or before the as-of date (by
+  their hash; a later check leaves the edition alone) (any field added there later is recorded too);
 - the files in --template-dir (their names and bytes) and the render options;
 - the as-of date and the formats asked for;
 - tracker's version and a fingerprint of its own package files (code, default templates and

@@ -49,7 +49,7 @@ def build(ws: Workspace, as_of: dt.date, formats: tuple[str, ...], out: Path,
         unchanged = nothing_to_do(ws, programme_ids, as_of, formats, out, options)
         if unchanged is not None:
             return unchanged
-    with Workers(jobs, pdf="pdf" in formats) as workers:
+    with Workers(jobs) as workers:
         if programmes is None:
             programmes = select(ws, ws.load_all(workers.map), programme_ids)
         outcome, todo = plan(ws, programmes, as_of, formats, out, options, force)
@@ -62,6 +62,7 @@ def build(ws: Workspace, as_of: dt.date, formats: tuple[str, ...], out: Path,
             except BaseException:
                 _remove(staged, [p.job for p in todo], created)
                 raise
+            _remove({}, [p.job for p in todo], [])  # what a process lost on the way may have staged
     return outcome
 
 
@@ -121,8 +122,8 @@ def _replace(tmp: Path, path: Path) -> None:
 
 
 def _remove(staged: dict[int, Staged], jobs: list[Job], created: list[Path]) -> None:
-    """Undo a failed run: its staged files (those of a process that was stopped midway too, found
-    by their names), and the folders it created (if still empty)."""
+    """Undo a failed run: its staged files (those of a process that was stopped or lost midway
+    too, found by their names), and the folders it created (if still empty)."""
     for result in staged.values():
         for tmp, _ in result.files.values():
             discard(tmp)
