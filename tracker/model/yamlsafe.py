@@ -279,7 +279,7 @@ class _Anchor:
     mark: Any
     raw: Optional[str]  # a scalar's text (for an alias used as a key); None for a collection
     size: int = 1  # values in it, aliases expanded
-    height: int = 1
+    height: int = 1  # its levels (while it is being built: the deepest level reached in the document)
     done: bool = False
     parts: list[Any] = field(default_factory=list)  # marks, and _Anchor for nested anchors and aliases
 
