@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Optional
 
 from tracker import templating
+from tracker.digest import corrections as corrected
 from tracker.digest import counts as summary
 from tracker.model.addresses import mailbox
 from tracker.model.records import Programme
@@ -33,6 +34,7 @@ class Edition:
     as_of: dt.date
     pdf: Path
     previous: Optional[dt.date]  # the edition before it, compared against in "what changed"
+    last_sent: Optional[dt.date] = None  # the latest earlier edition emailed: corrections since then are named
 
     @property
     def key(self) -> str:
@@ -63,6 +65,8 @@ class BodyContext:
     previous: Optional[dt.date]
     changes: list[summary.Change]
     archive_url: Optional[str]
+    corrections: list[str]  # corrections made since the last edition sent, one line each
+    last_sent: Optional[dt.date]
 
 
 def message_id(edition: Edition, address: str, sender: Address, test: bool = False) -> str:
@@ -90,6 +94,8 @@ def body_context(edition: Edition, name: str, address: str, archive_url: Optiona
         previous=edition.previous,
         changes=summary.what_changed(edition.programme, edition.previous, edition.as_of),
         archive_url=archive_url,
+        corrections=[v.line() for v in corrected.made_between(edition.programme, edition.last_sent, edition.as_of)],
+        last_sent=edition.last_sent,
     )
 
 

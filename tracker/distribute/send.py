@@ -115,11 +115,17 @@ def _editions(ws: Workspace, programmes: list[Programme], as_of: dt.date, outcom
     missing = [p for p in programmes if not edition_paths(ws.reports, p.id, as_of)["pdf"].is_file()]
     if missing:
         outcome.rendered = build(ws, as_of, ("html", "pdf"), ws.reports, programmes=missing).written
-    return [
-        message.Edition(p, as_of, edition_paths(ws.reports, p.id, as_of)["pdf"],
-                        previous_edition(ws.reports / p.id, p.id, as_of))
-        for p in programmes
-    ]
+    out = []
+    for p in programmes:
+        log = deliveries.read(ws.reports / p.id, ws.display(ws.reports / p.id / deliveries.LOG_NAME))
+        out.append(message.Edition(p, as_of, edition_paths(ws.reports, p.id, as_of)["pdf"],
+                                   previous_edition(ws.reports / p.id, p.id, as_of), log.last_sent(as_of)))
+        pending = p.pending()
+        if pending:
+            count = f"{len(pending)} draft{'s' if len(pending) > 1 else ''}"
+            outcome.warnings.append(f"{p.id}: {count} waiting for review {'are' if len(pending) > 1 else 'is'} "
+                                    f"left out of the edition (see `tracker review {p.id}`)")
+    return out
 
 
 def distribute(ws: Workspace, settings: Settings, programmes: list[Programme], as_of: dt.date, *,

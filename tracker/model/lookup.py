@@ -49,3 +49,10 @@ def find_source(programme: Programme, source_id: str) -> Source:
         ids = [s.id for s in programme.sources]
         raise NotFound(f"unknown source {source_id!r} in programme {programme.id!r}{did_you_mean(source_id, ids)}")
     return found
+
+
+def check_reason(programme: Programme, reason: str) -> None:
+    ids = [r.id for r in programme.reasons]
+    if reason not in ids:
+        raise NotFound(f"unknown reason {reason!r} in programme {programme.id!r}; expected one of "
+                       f"{', '.join(ids)}{did_you_mean(reason, ids)}")

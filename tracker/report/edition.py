@@ -27,11 +27,16 @@ class RenderOptions:
     pdf_variant: str = PDF_VARIANTS[0]  # --pdf-variant: pdf/a-3b (default) or pdf/ua-1
     since: Optional[dt.date] = None  # --since: compare with this date, not the previous edition
     editions: Optional[Path] = None  # folder holding earlier editions (<folder>/<id>/); default reports/
+    drafts: bool = False  # --drafts: a preview with drafts waiting for review, into <out>/<id>/drafts/
 
 
-def edition_paths(out: Path, programme_id: str, as_of: dt.date) -> dict[str, Path]:
-    """Where an edition's files go, by format: `<out>/<id>/<id>-<as-of>.<format>`."""
-    folder = out / programme_id
+DRAFTS = "drafts"  # the folder of previews beside a programme's editions
+
+
+def edition_paths(out: Path, programme_id: str, as_of: dt.date, drafts: bool = False) -> dict[str, Path]:
+    """Where an edition's files go, by format: `<out>/<id>/<id>-<as-of>.<format>`; a preview with
+    drafts (never distributed or published) goes to `<out>/<id>/drafts/`."""
+    folder = out / programme_id / DRAFTS if drafts else out / programme_id
     stem = f"{programme_id}-{as_of.isoformat()}"
     return {fmt: folder / f"{stem}.{fmt}" for fmt in FORMATS}
 
@@ -66,6 +71,10 @@ class EditionInputs:
     template_dir: Optional[Path]
     pdf_variant: str
     evidence: Optional["Known"] = None  # checks and captures of the sources known on the as-of date
+    drafts: bool = False  # a preview with drafts included, marked "DRAFT — not for distribution"
+    #: The method version the edition compared with was made with: "" when it stated none, None
+    #: when unknown (no earlier edition, or one made before tracker recorded it).
+    since_method: Optional[str] = None
 
     @property
     def data(self) -> bytes:

@@ -1,7 +1,8 @@
 """What a report shows, computed before any template runs: templates only display.
 
-Sections are built in reading order (cover, summary, what changed, priorities, sources, method)
-so that sources are numbered in the order a reader first meets them.
+Sections are built in reading order (cover, summary, what changed, corrections, priorities,
+sources, method, the corrections log) so that sources are numbered in the order a reader first
+meets them. A preview with drafts (`tracker report --drafts`) is marked as a draft throughout.
 """
 from __future__ import annotations
 
@@ -13,13 +14,14 @@ from typing import Optional
 from tracker import __version__
 from tracker.digest import changes
 from tracker.model.records import Programme, Source
-from tracker.report.content import colours, priorities, summary, whatchanged
+from tracker.report.content import colours, corrections, priorities, summary, whatchanged
 from tracker.report.content.citations import Citations, Cited, EvidenceNote
 from tracker.report.content.views import Badge, badge
-from tracker.report.run.inputs import EditionInputs
+from tracker.report.edition import EditionInputs
 from tracker.report.run.revision import Revision
 
 DEFAULT_ACCENT = "#1f4e79"
+DRAFT_MARK = "DRAFT \u2014 not for distribution"
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,7 @@ class Cover:
     previous: Optional[dt.date]
     previous_from: str
     priorities: int
+    method_version: str  # "" when the programme states none
 
 
 @dataclass(frozen=True)
@@ -74,9 +77,18 @@ class MethodStatus:
 
 
 @dataclass(frozen=True)
+class MethodReason:
+    id: str
+    label: str
+    definition: str
+
+
+@dataclass(frozen=True)
 class Method:
     statuses: list[MethodStatus]
     review_every_days: int
+    reasons: list[MethodReason]
+    version: str  # the programme's method_version, "" when none
 
 
 @dataclass(frozen=True)
@@ -94,6 +106,9 @@ class ReportContext:
     other_evidence: dict[str, EvidenceNote]  # by source id: what the archive says of an uncited source
     evidence: bool  # whether the archive knows anything of this programme's sources on the as-of date
     method: Method
+    corrections: corrections.Corrections
+    draft: bool  # a preview with drafts waiting for review: "DRAFT — not for distribution"
+    draft_mark: str
 
 
 def build(programme: Programme, as_of: dt.date, inputs: EditionInputs) -> ReportContext:
@@ -113,16 +128,19 @@ def build(programme: Programme, as_of: dt.date, inputs: EditionInputs) -> Report
         previous=inputs.since,
         previous_from=inputs.since_from,
         priorities=len(programme.priorities),
+        method_version=programme.method_version,
     )
     found = changes.between(programme, inputs.since, as_of)
     summary_ = summary.build(programme, as_of, found)
-    changed = whatchanged.build(programme, inputs.since, inputs.since_from, as_of, found, cite)
+    changed = whatchanged.build(programme, inputs.since, inputs.since_from, as_of, found, cite, inputs.since_method)
+    corrected = corrections.build(programme, inputs.since, as_of)
     views = [priorities.build(p, programme, as_of, cite, accent) for p in programme.priorities]
+    title = f"{programme.title}: progress up to {as_of.isoformat()}"
     return ReportContext(
         lang=programme.language,
         as_of=as_of,
         meta=Meta(
-            title=f"{programme.title}: progress up to {as_of.isoformat()}",
+            title=f"{DRAFT_MARK}: {title}" if inputs.drafts else title,
             author=programme.owner or "tracker",
             description=(" ".join(programme.summary.split()) if programme.summary
                          else f"Progress report on {programme.title}"),
@@ -139,7 +157,12 @@ def build(programme: Programme, as_of: dt.date, inputs: EditionInputs) -> Report
         other_sources=cite.uncited(),
         other_evidence=cite.uncited_evidence(),
         evidence=inputs.evidence is not None and not inputs.evidence.empty,
-        method=Method([_method_status(programme, s.id) for s in programme.statuses], programme.review_every_days),
+        method=Method([_method_status(programme, s.id) for s in programme.statuses], programme.review_every_days,
+                      [MethodReason(r.id, r.label, r.definition) for r in programme.reasons],
+                      programme.method_version),
+        corrections=corrected,
+        draft=inputs.drafts,
+        draft_mark=DRAFT_MARK,
     )
 
 
@@ -161,4 +184,5 @@ def stated_source(programme: Programme, as_of: dt.date) -> Optional[Source]:
 def _method_status(programme: Programme, status_id: str) -> MethodStatus:
     status = programme.status(status_id)
     needs = [need for need, on in (("a cited source", status.needs_source), ("a note saying why", status.needs_note)) if on]
-    return MethodStatus(badge(programme, status_id), status.definition, status.final, " and ".join(needs))
+    definition = status.definition if status.definition.endswith((".", "!", "?")) else status.definition + "."
+    return MethodStatus(badge(programme, status_id), definition, status.final, " and ".join(needs))

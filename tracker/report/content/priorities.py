@@ -7,7 +7,8 @@ from typing import Optional
 
 from markupsafe import Markup
 
-from tracker.model.records import Indicator, Milestone, Priority, Programme
+from tracker.digest.corrections import entry_mark
+from tracker.model.records import Entry, Indicator, Milestone, Priority, Programme
 from tracker.report.content import charts, colours
 from tracker.report.content import formatting as fmt
 from tracker.report.content.citations import Citations
@@ -25,6 +26,8 @@ class TimelineEntry:
     by: str
     cites: tuple[int, ...]
     latest: bool  # the entry that gives the status on the as-of date
+    reason: str = ""  # the reason's label, for a stalled, at-risk or abandoned entry
+    corrected: str = ""  # "corrected on DATE: why", when a correction changed what it says
 
 
 @dataclass(frozen=True)
@@ -45,6 +48,7 @@ class PointRow:
     value: str
     note: str
     cites: tuple[int, ...]
+    corrected: str = ""  # "corrected on DATE: why"
 
 
 @dataclass(frozen=True)
@@ -74,6 +78,9 @@ class PriorityView:
     since: Optional[dt.date]
     definition: str
     stale: str  # why the status is stale, or ""
+    reason: str  # the current entry's reason (label), or ""
+    reason_definition: str
+    corrected: str  # "corrected on DATE: why" when the current entry was corrected
     timeline: list[TimelineEntry]
     milestones: list[MilestoneView]
     indicators: list[IndicatorView]
@@ -91,10 +98,16 @@ def stale_status(priority: Priority, programme: Programme, as_of: dt.date) -> st
             f"the review cadence is {fmt.days(programme.review_every_days)}.")
 
 
+def reason_label(programme: Programme, entry: Optional[Entry]) -> str:
+    if entry is None or not entry.reason:
+        return ""
+    return programme.reason(entry.reason).label
+
+
 def build(priority: Priority, programme: Programme, as_of: dt.date, cite: Citations, accent: str) -> PriorityView:
-    entry = priority.latest_entry(as_of)
-    status = programme.status(entry.status) if entry else None
     history = priority.history_until(as_of)
+    entry = history[-1] if history else None
+    status = programme.status(entry.status) if entry else None
     return PriorityView(
         anchor=f"priority-{priority.id}",
         title=priority.title,
@@ -104,8 +117,12 @@ def build(priority: Priority, programme: Programme, as_of: dt.date, cite: Citati
         since=entry.date if entry else None,
         definition=status.definition if status else "",
         stale=stale_status(priority, programme, as_of),
+        reason=reason_label(programme, entry),
+        reason_definition=programme.reason(entry.reason).definition if entry and entry.reason else "",
+        corrected=entry_mark(entry) if entry else "",
         timeline=[
-            TimelineEntry(e.date, badge(programme, e.status), e.note, e.by, cite.cite(e.sources), e is entry)
+            TimelineEntry(e.date, badge(programme, e.status), e.note, e.by, cite.cite(e.sources), e is entry,
+                          reason_label(programme, e), entry_mark(e))
             for e in history
         ],
         milestones=[_milestone(m, as_of, cite) for m in priority.milestones],
@@ -136,7 +153,8 @@ def _indicator(priority: Priority, i: Indicator, programme: Programme, as_of: dt
     target = i.target
     rows = [PointRow("Baseline", i.baseline.date, fmt.quantity(i.baseline.value, i.unit), i.baseline.note,
                      cite.cite([i.baseline.source]))]
-    rows += [PointRow("Observation", o.date, fmt.quantity(o.value, i.unit), o.note, cite.cite([o.source]))
+    rows += [PointRow("Observation", o.date, fmt.quantity(o.value, i.unit), o.note, cite.cite([o.source]),
+                      entry_mark(o))
              for o in known]
     if target:
         rows.append(PointRow("Target", target.date, fmt.quantity(target.value, i.unit), target.note,

@@ -12,6 +12,7 @@ from tracker.report.content.citations import Citations
 from tracker.report.content.views import TRENDS, Badge, Trend, badge
 
 STATUS, EVIDENCE, VALUE, COMPLETED, SLIPPED = "status", "evidence", "value", "completed", "slipped"
+CORRECTED = "corrected"
 
 
 @dataclass(frozen=True)
@@ -39,16 +40,30 @@ class WhatChanged:
     as_of: dt.date
     changed: list[PriorityChanges]
     unchanged: list[tuple[str, str]]  # (anchor, title) of priorities with nothing new
+    method: str = ""  # how the method version changed since the edition compared with, or ""
 
     @property
     def first_edition(self) -> bool:
         return self.since is None
 
 
+def method_change(before: Optional[str], now: str) -> str:
+    """A sentence when the method version differs from the one of the edition compared with;
+    "" when it is the same or unknown (`before` None)."""
+    if before is None or before == now:
+        return ""
+    if not before:
+        return f"The method is now versioned: this edition follows method version {now}."
+    if not now:
+        return f"The method version is no longer stated (it was {before})."
+    return f"The method changed from version {before} to version {now}: see the Method section."
+
+
 def build(programme: Programme, since: Optional[dt.date], since_from: str, as_of: dt.date,
-          found: list[changes.PriorityChanges], cite: Citations) -> WhatChanged:
+          found: list[changes.PriorityChanges], cite: Citations, since_method: Optional[str] = None) -> WhatChanged:
     if since is None:
         return WhatChanged(None, since_from, as_of, [], [])
+    method = method_change(since_method, programme.method_version)
     changed, unchanged = [], []
     for pc in found:
         anchor = f"priority-{pc.priority.id}"
@@ -56,12 +71,19 @@ def build(programme: Programme, since: Optional[dt.date], since_from: str, as_of
             unchanged.append((anchor, pc.priority.title))
             continue
         changed.append(PriorityChanges(anchor, pc.priority.title, TRENDS[pc.trend], _items(programme, pc, since, cite)))
-    return WhatChanged(since, since_from, as_of, changed, unchanged)
+    return WhatChanged(since, since_from, as_of, changed, unchanged, method)
 
 
 def _items(programme: Programme, pc: changes.PriorityChanges, since: dt.date, cite: Citations) -> list[Change]:
     items: list[Change] = []
-    if pc.status_changed and pc.after is not None:
+    corrected = [c for c in (pc.after.applied if pc.after else ()) if c.date > since and "status" in c.changes]
+    if pc.status_changed and pc.after is not None and corrected and pc.after not in pc.entries:
+        after = badge(programme, pc.after.status)
+        before = badge(programme, pc.before.status) if pc.before else None
+        text = (f"Status corrected{f' from {before.label}' if before else ''} to {after.label} on "
+                f"{fmt.date(corrected[-1].date)}: {corrected[-1].why}")
+        items.append(Change(CORRECTED, "Status corrected", corrected[-1].date, text, after, ()))
+    elif pc.status_changed and pc.after is not None:
         after = badge(programme, pc.after.status)
         if pc.before is None:
             text = f"First assessed as {after.label} on {fmt.date(pc.after.date)}."

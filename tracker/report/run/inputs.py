@@ -43,6 +43,8 @@ class Fingerprint:
     template_dir: Optional[Path]
     pdf_variant: str
     evidence: Optional[bytes] = None  # archive lines known on the as-of date (state.Known.data); None: none
+    drafts: bool = False  # a preview with the drafts waiting for review
+    since_method: Optional[str] = None  # the method version of the edition compared with (see EditionInputs)
 
 
 def fingerprint(ws: "Workspace", programme_id: str, path: Path, logo: Optional[str], file: bytes,
@@ -51,6 +53,7 @@ def fingerprint(ws: "Workspace", programme_id: str, path: Path, logo: Optional[s
     `file` (those parsed) and which sets `logo`. `programme`, when loaded, locates a bad logo."""
     since, since_from = _since(ws, programme_id, as_of, options)
     known = state.known_on(ws.archive, programme_id, as_of)
+    folder = (options.editions or ws.reports) / programme_id
     return Fingerprint(
         data_file=display_path(path, ws.root),
         file=file,
@@ -61,6 +64,8 @@ def fingerprint(ws: "Workspace", programme_id: str, path: Path, logo: Optional[s
         template_dir=options.template_dir,
         pdf_variant=options.pdf_variant,
         evidence=None if known.empty else known.data,
+        drafts=options.drafts,
+        since_method=editions.method_version(folder, programme_id, since) if since else None,
     )
 
 
@@ -101,4 +106,6 @@ def gather(ws: "Workspace", programme: Programme, as_of: dt.date, found: Fingerp
         template_dir=found.template_dir,
         pdf_variant=found.pdf_variant,
         evidence=state.from_data(found.evidence, as_of) if found.evidence is not None else None,
+        drafts=found.drafts,
+        since_method=found.since_method,
     )

@@ -29,7 +29,7 @@ from typing import Any, Optional
 from tracker import __version__
 from tracker.errors import display_path
 from tracker.model.workspace import Workspace
-from tracker.report.edition import RenderOptions
+from tracker.report.edition import DRAFTS, RenderOptions
 from tracker.report.run import inputs
 from tracker.sysdeps import system_versions
 
@@ -41,8 +41,9 @@ PACKAGE = Path(__file__).resolve().parent.parent
 LONG = 200  # text longer than this is recorded by its hash (a logo's data: URL)
 
 
-def manifest_path(out: Path, programme_id: str, as_of: dt.date) -> Path:
-    return out / programme_id / f".{programme_id}-{as_of.isoformat()}.inputs.json"
+def manifest_path(out: Path, programme_id: str, as_of: dt.date, drafts: bool = False) -> Path:
+    folder = out / programme_id / DRAFTS if drafts else out / programme_id
+    return folder / f".{programme_id}-{as_of.isoformat()}.inputs.json"
 
 
 def sha256_bytes(data: bytes) -> str:
@@ -165,7 +166,7 @@ def _plain(value: Any, root: Path) -> Any:
 
 
 def edition_record(ws: Workspace, found: inputs.Fingerprint, programme_id: str, path: Path,
-                   logo: Optional[str], shared: Shared) -> dict[str, Any]:
+                   logo: Optional[str], shared: Shared, method_version: Optional[str] = None) -> dict[str, Any]:
     """Every input of one edition, as a JSON-ready mapping (hashes for file contents), built on
     its fingerprint (`inputs.fingerprint`, computed once per edition and run)."""
     record = _plain(found, ws.root)
@@ -176,13 +177,24 @@ def edition_record(ws: Workspace, found: inputs.Fingerprint, programme_id: str, 
         "libraries": library_versions(),
         "system": system_versions(),
         "programme": {"id": programme_id, "file": ws.display(path),
-                      "sha256": sha256_bytes(found.file), "logo": logo},
+                      "sha256": sha256_bytes(found.file), "logo": logo,
+                      # read by the next edition, to say when the method changed (its `since_method`)
+                      "method_version": method_version or ""},
         "fingerprint": record,
         "templates": shared.templates,
         "options": shared.recorded_options,
         "as_of": shared.as_of.isoformat(),
         "formats": list(shared.formats),
     }
+
+
+def recorded_method_version(manifest: Optional[dict[str, Any]]) -> Optional[str]:
+    """The method version an edition's manifest records ("" for none stated); None when unknown."""
+    if manifest is None:
+        return None
+    found = manifest["inputs"].get("programme", {})
+    value = found.get("method_version") if isinstance(found, dict) else None
+    return value if isinstance(value, str) else None
 
 
 def read_manifest(path: Path) -> Optional[dict[str, Any]]:

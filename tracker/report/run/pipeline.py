@@ -84,11 +84,13 @@ def plan(ws: Workspace, programmes: list[Programme], as_of: dt.date, formats: tu
     outcome = Outcome()
     todo: list[Planned] = []
     for programme in programmes:
-        paths = {fmt: path for fmt, path in edition_paths(out, programme.id, as_of).items() if fmt in formats}
+        paths = {fmt: path for fmt, path in edition_paths(out, programme.id, as_of, options.drafts).items()
+                 if fmt in formats}
         found = inputs.of_programme(ws, programme, as_of, options)
-        record = manifest.edition_record(ws, found, programme.id, programme.path, programme.logo, shared)
+        record = manifest.edition_record(ws, found, programme.id, programme.path, programme.logo, shared,
+                                         programme.method_version)
         outcome.paths.extend(paths.values())
-        previous = manifest.read_manifest(manifest.manifest_path(out, programme.id, as_of))
+        previous = manifest.read_manifest(manifest.manifest_path(out, programme.id, as_of, options.drafts))
         if not force and manifest.is_up_to_date(previous, record, paths):
             log.info("%s: up to date", programme.id)
             outcome.up_to_date.extend(paths.values())
@@ -106,7 +108,7 @@ def commit(todo: list[Planned], staged: dict[int, Staged], out: Path, as_of: dt.
         for fmt, (tmp, _) in files.items():
             _replace(tmp, job.paths[fmt])
         hashes = {fmt: sha for fmt, (_, sha) in files.items()}
-        atomic.write_bytes(manifest.manifest_path(out, job.programme.id, as_of),
+        atomic.write_bytes(manifest.manifest_path(out, job.programme.id, as_of, job.options.drafts),
                            manifest.manifest_bytes(planned.record, job.paths, hashes))
         outcome.written.extend(job.paths[fmt] for fmt in job.formats)
         del staged[job.index]

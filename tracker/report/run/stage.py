@@ -50,7 +50,9 @@ class Staged:
 
 def render_edition(ws: Workspace, programme: Programme, as_of: dt.date, formats: tuple[str, ...],
                    options: RenderOptions, fingerprint: inputs.Fingerprint) -> dict[str, bytes]:
-    """Render one edition in memory, in each format asked for."""
+    """Render one edition in memory, in each format asked for (a preview with drafts: `options.drafts`)."""
+    if options.drafts:
+        programme = programme.with_drafts()
     gathered = inputs.gather(ws, programme, as_of, fingerprint)
     ctx = context.build(programme, as_of, gathered)
     page = html.render("report.html", ctx, options.template_dir)

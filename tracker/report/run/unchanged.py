@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 from tracker.model.workspace import Workspace
-from tracker.report.edition import FORMATS, Outcome, RenderOptions, edition_paths
+from tracker.report.edition import DRAFTS, FORMATS, Outcome, RenderOptions, edition_paths
 from tracker.report.run import inputs, manifest
 
 log = logging.getLogger(__name__)
@@ -35,10 +35,12 @@ def _shortcut(ws: Workspace, programme_ids: tuple[str, ...], as_of: dt.date, for
     formats = tuple(fmt for fmt in FORMATS if fmt in formats)
     files = ws.programme_files()
     by_file: dict[str, dict[str, Any]] = {}
-    for manifest_file in sorted(out.glob(f"*/.*-{as_of.isoformat()}.inputs.json")):
+    pattern = f"*/{DRAFTS}/.*-{as_of.isoformat()}.inputs.json" if options.drafts else f"*/.*-{as_of.isoformat()}.inputs.json"
+    for manifest_file in sorted(out.glob(pattern)):
         recorded = manifest.read_manifest(manifest_file)
         source = recorded["inputs"].get("programme") if recorded else None
-        if not isinstance(source, dict) or source.get("id") != manifest_file.parent.name:
+        folder = manifest_file.parent.parent if options.drafts else manifest_file.parent
+        if not isinstance(source, dict) or source.get("id") != folder.name:
             continue
         if source.get("file") in by_file:
             return None  # two editions claim one file
@@ -63,10 +65,11 @@ def _shortcut(ws: Workspace, programme_ids: tuple[str, ...], as_of: dt.date, for
     for pid in wanted:
         path, data, recorded = found[pid]
         logo = recorded["inputs"]["programme"].get("logo")
-        paths = {fmt: p for fmt, p in edition_paths(out, pid, as_of).items() if fmt in formats}
+        paths = {fmt: p for fmt, p in edition_paths(out, pid, as_of, options.drafts).items() if fmt in formats}
         fingerprint = inputs.fingerprint(ws, pid, path, logo, data, as_of, options)
-        if not manifest.is_up_to_date(recorded, manifest.edition_record(ws, fingerprint, pid, path, logo, shared),
-                                      paths):
+        method = recorded["inputs"]["programme"].get("method_version")  # the same bytes: the same version
+        if not manifest.is_up_to_date(recorded, manifest.edition_record(ws, fingerprint, pid, path, logo, shared,
+                                                                        method), paths):
             return None
         outcome.up_to_date.extend(paths.values())
         outcome.paths.extend(paths.values())
