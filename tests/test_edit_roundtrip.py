@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Callable
 
 import pytest
 from edit_helpers import DATA, TODAY, added_lines, make_workspace, run
@@ -369,3 +370,80 @@ def test_an_update_parses_the_file_twice_whatever_its_size(tmp_path: Path, monke
         result = run(root, "update", ref, "--status", "achieved", "--note", "x")  # cites no source
         assert result.exit_code == 1 and ":" in result.stderr.split()[0]
         assert len(parses) == 3
+
+
+# --- removals and replacements (review: approve, reject), written in place as well ---------------
+
+BLOCKS = """\
+id: r   # review
+title: R
+priorities:
+  - id: a
+    title: A
+    history:
+      - date: 2024-01-01   # first
+        status: in_progress
+        draft: true
+        by: ana
+      # about the second
+      - date: 2024-02-01
+        status: in_progress
+      - {date: 2024-03-01, status: at_risk, note: x, draft: true}
+    milestones: [{id: m, title: M, due: 2025-01-01, done: 2024-05-01, draft: true}]
+    indicators:
+      - draft: true
+        id: i
+        title: I
+        unit: u
+        baseline: {date: 2024-01-01, value: 1}
+        observations:
+          - date: 2024-02-01
+            value: 2
+"""
+
+
+@pytest.mark.parametrize("change, expected", [
+    # A key on its own line; a list item's first key, on the dash's line; a key of a flow mapping.
+    (lambda d, b: d["priorities"][0]["history"][0].pop("draft"),
+     BLOCKS.replace("        draft: true\n        by: ana\n", "        by: ana\n")),
+    (lambda d, b: d["priorities"][0]["indicators"][0].pop("draft"),
+     BLOCKS.replace("      - draft: true\n        id: i\n", "      - id: i\n")),
+    (lambda d, b: d["priorities"][0]["milestones"][0].pop("draft"),
+     BLOCKS.replace("done: 2024-05-01, draft: true}]", "done: 2024-05-01}]")),
+    (lambda d, b: [d["priorities"][0]["milestones"][0].pop(k) for k in ("done", "draft")],
+     BLOCKS.replace("due: 2025-01-01, done: 2024-05-01, draft: true}]", "due: 2025-01-01}]")),
+    # List items: the first (its comment on its line goes with it), a flow one, the only one.
+    (lambda d, b: d["priorities"][0]["history"].pop(0),
+     BLOCKS.replace("      - date: 2024-01-01   # first\n        status: in_progress\n        draft: true\n"
+                    "        by: ana\n", "")),
+    (lambda d, b: d["priorities"][0]["history"].pop(2),
+     BLOCKS.replace("      - {date: 2024-03-01, status: at_risk, note: x, draft: true}\n", "")),
+    (lambda d, b: d["priorities"][0]["indicators"][0]["observations"].pop(0),
+     BLOCKS.replace("        observations:\n          - date: 2024-02-01\n            value: 2\n",
+                    "        observations: []\n")),
+    # Removed and added in one edit, as an approval does; a value replaced.
+    (lambda d, b: (d["priorities"][0]["history"][2].pop("draft"),
+                   d["priorities"][0]["history"][2].update(approved_by=b.text("bo"), approved_on=b.date(TODAY))),
+     BLOCKS.replace("note: x, draft: true}", "note: x, approved_by: bo, approved_on: 2025-06-01}")),
+    (lambda d, b: d.update(title=b.text("R: renamed")), BLOCKS.replace("title: R\n", "title: 'R: renamed'\n")),
+], ids=["key", "first-key-of-item", "flow-key", "flow-keys", "item", "flow-item", "only-item", "approval",
+        "value"])
+def test_removals_and_replacements_change_only_their_own_text(change: Callable[..., object], expected: str) -> None:
+    edited = roundtrip.edit_text(BLOCKS, change, "x.yaml")
+    assert edited.text == expected
+    assert "# about the second" in edited.text and "# review" in edited.text
+
+
+def test_review_commands_parse_the_file_twice(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    parses: list[int] = []
+    parse = yamlsafe.parse
+    monkeypatch.setattr(yamlsafe, "parse", lambda *args, **kwargs: parses.append(1) or parse(*args, **kwargs))
+    make_workspace(tmp_path, BLOCKS.replace("id: r   # review\n", "id: r   # review\nreview: required\n")
+                   .replace("note: x, draft: true}", "note: x, by: ana, draft: true}")
+                   .replace("done: 2024-05-01, draft: true}", "done: 2024-05-01, by: ana, draft: true}")
+                   .replace("      - draft: true\n        id: i\n", "      - id: i\n"))
+    result = run(tmp_path, "approve", "r", "--all", "--by", "bo", "--date", "2025-01-02")
+    assert result.exit_code == 0, result.output
+    assert len(parses) == 2
+    doc = yamlsafe.parse((tmp_path / "policies" / "harbour.yaml").read_text(), "x")
+    assert "draft" not in repr(doc.data) and doc.data["priorities"][0]["history"][2]["approved_by"] == "bo"

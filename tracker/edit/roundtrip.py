@@ -1,26 +1,29 @@
-"""Editing a YAML file the user wrote: the new text is inserted in place, every other byte is kept.
+"""Editing a YAML file the user wrote: the change is written in place, every other byte is kept.
 
-Every edit of tracker inserts: a list item (a status entry, an observation, a source), a key (a
-milestone's `done`), or a value where there was none (`history: []`). An edit is a function
-that changes the file's data through a `Builder`; it runs once, on a copy of the data our
-loader read. Comparing the copy with the original says what was inserted and where
-(`_changes`), and the text of each insertion is written directly at its place from the
-positions the loaded `yamlsafe.Document` holds (`_Writer`): indentation and flow or block
-style are the neighbouring item's, quoting is decided by the YAML 1.2 rules the loader reads
-with (`scalar_text`), so that the text reads back as the value intended. The new text is then
-parsed once, and must mean exactly the old data plus the edit; otherwise nothing is written.
+An edit is a function that changes the file's data through a `Builder`; it runs once, on a copy
+of the data our loader read. Comparing the copy with the original says what changed and where
+(`_changes`): list items and keys added (status entries, observations, sources, a milestone's
+`done`), items and keys removed (a rejected draft, an approved draft's `draft: true`), values
+replaced (`history: []` by a list, a renumbered reference). Each change is written directly at
+its place from the positions the loaded `yamlsafe.Document` holds (`_Writer`): indentation and
+flow or block style are the neighbouring item's, quoting is decided by the YAML 1.2 rules the
+loader reads with (`scalar_text`), so that the text reads back as the value intended; a
+removed item or key takes its own lines (or its text and a comma in a flow collection) with
+it, and nothing else. The new text is then parsed once, and must mean exactly the data the
+edit asked for; otherwise nothing is written.
 
 So an edit parses the file twice (the caller's load, and this check), whatever its size or
 layout, and the comments, blank lines, quoting, key order, flow or block style, byte-order
-mark and line endings of the file are the user's own. What cannot be written in place (an edit
-that removes or reorders data, an insertion into a list written as an alias) is refused with
-`EditError`, and nothing is written.
+mark and line endings of the file are the user's own. What cannot be written in place (keys
+reordered, an insertion into a list written as an alias, which would change the list it
+aliases too) is refused with `EditError`, and nothing is written.
 """
 from __future__ import annotations
 
 import bisect
 import copy
 import datetime as dt
+import difflib
 import itertools
 import marshal
 import math
@@ -190,14 +193,15 @@ class _CannotWrite(Exception):
 
 @dataclass
 class _Change:
-    """New list items, new keys, or a new value where a scalar (or a flow collection) was."""
+    """New list items, new keys, items or keys removed, or a value replaced."""
 
-    kind: str  # "items" | "keys" | "value"
+    kind: str  # "items" | "keys" | "drop" | "value"
     path: Path_  # the list, the mapping, or the value replaced
     index: int = 0  # items: where they go in the list
     values: list[Any] = field(default_factory=list)  # items: the new items; value: [the new value]
     pairs: list[tuple[str, Any]] = field(default_factory=list)  # keys: the new keys, in order
     after: Optional[str] = None  # keys: the existing key they follow (None: before the first)
+    gone: list[Any] = field(default_factory=list)  # drop: the keys, or the indexes, removed
 
 
 def _changes(old: Any, new: Any) -> list[_Change]:
@@ -207,9 +211,12 @@ def _changes(old: Any, new: Any) -> list[_Change]:
 
 
 def _diff(old: Any, new: Any, path: Path_, out: list[_Change]) -> None:
-    if isinstance(old, dict) and isinstance(new, dict) and old:
-        if [key for key in new if key in old] != list(old):
-            raise _CannotWrite  # a key removed, or the keys reordered
+    if isinstance(old, dict) and isinstance(new, dict) and old and new:
+        kept = [key for key in old if key in new]
+        if [key for key in new if key in old] != kept:
+            raise _CannotWrite  # the keys reordered
+        if len(kept) < len(old):
+            out.append(_Change("drop", path, gone=[key for key in old if key not in new]))
         after: Optional[str] = None
         pending: Optional[_Change] = None
         for key, value in new.items():
@@ -223,7 +230,7 @@ def _diff(old: Any, new: Any, path: Path_, out: list[_Change]) -> None:
                     out.append(pending)
                 pending.pairs.append((key, value))
         return
-    if isinstance(old, list) and isinstance(new, list) and old:
+    if isinstance(old, list) and isinstance(new, list) and old and new:
         n, m = len(old), len(new)
         head = 0
         while head < n and head < m and old[head] == new[head]:
@@ -233,16 +240,25 @@ def _diff(old: Any, new: Any, path: Path_, out: list[_Change]) -> None:
             tail += 1
         if head + tail == n and m > n:
             out.append(_Change("items", path, index=head, values=new[head:m - tail]))
-            return
-        if n == m:
+        elif head + tail == m and n > m:
+            out.append(_Change("drop", path, gone=list(range(head, n - tail))))
+        elif n == m:
             for i in range(head, n - tail):
                 if old[i] != new[i]:
                     _diff(old[i], new[i], path + (i,), out)
-            return
-        raise _CannotWrite
+        else:  # items removed and added in several places: matched by what they hold
+            matcher = difflib.SequenceMatcher(None, [repr(v) for v in old[head:n - tail]],
+                                              [repr(v) for v in new[head:m - tail]], autojunk=False)
+            for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+                if tag in ("delete", "replace") and i2 - i1 != j2 - j1:
+                    out.append(_Change("drop", path, gone=list(range(head + i1, head + i2))))
+                if tag in ("insert", "replace") and i2 - i1 != j2 - j1:
+                    out.append(_Change("items", path, index=head + i2, values=new[head + j1:head + j2]))
+                if tag == "replace" and i2 - i1 == j2 - j1:
+                    for k in range(i2 - i1):
+                        _diff(old[head + i1 + k], new[head + j1 + k], path + (head + i1 + k,), out)
+        return
     if not _same(old, new):
-        if isinstance(old, (dict, list)) and old:
-            raise _CannotWrite  # a collection replaced by something else
         out.append(_Change("value", path, values=[new]))
 
 
@@ -548,12 +564,15 @@ class _Writer:
                     self.items(change)
                 elif change.kind == "keys":
                     self.keys(change)
+                elif change.kind == "drop":
+                    self.drop(change)
                 else:
                     self.value(change)
         except (KeyError, IndexError, TypeError):
             raise _CannotWrite from None  # a position the document does not hold (inside an alias)
         out, done = [], 0
-        for start, end, text in sorted(self.splices, key=lambda splice: splice[0]):
+        # By start, then end: text inserted where a removed span begins goes before it.
+        for start, end, text in sorted(self.splices, key=lambda splice: (splice[0], splice[1])):
             if start < done:
                 raise _CannotWrite
             out += [self.body[done:start], text]
@@ -629,13 +648,81 @@ class _Writer:
         else:
             self.insert_lines(self.end_of(path + (after,)), lines)
 
+    def colon(self, path: Path_) -> int:
+        """The offset of the `:` after the key of `path`."""
+        start = self.offset(self.doc.keys[path])
+        if self.body[start] in "'\"":  # a quoted key: its closing quote first
+            quote, at = self.body[start], start + 1
+            while True:
+                at = self.body.index(quote, at)
+                if quote == "'" and self.body.startswith("''", at):
+                    at += 2
+                elif quote == '"' and self.body[at - 1] == "\\":
+                    at += 1
+                else:
+                    break
+            start = at
+        return self.body.index(":", start)
+
+    def block_value(self, path: Path_, value: Any) -> None:
+        """A key's block collection replaced: its lines by the new value's (comments before its
+        first line kept)."""
+        if not isinstance(path[-1], str) or self.doc.values[path][0] <= self.doc.keys[path][0]:
+            raise _CannotWrite
+        column = self.column(path, key=True)
+        lines = self.pair_lines(path[-1], value, column, None)
+        colon = self.colon(path) + 1
+        self.splices.append((colon, colon, lines[0][len(" " * column + scalar_text(path[-1], False) + ":"):]))
+        first = self.starts[self.doc.values[path][0] - 1]
+        self.splices.append((first, self.end_of(path), "".join(line + self.nl for line in lines[1:])))
+
+    def drop(self, change: _Change) -> None:
+        """Keys or items removed: their lines (block) or their text and a comma (flow)."""
+        path = change.path
+        old = self.data(path)
+        mapping = isinstance(old, dict)
+        members = [path + (member,) for member in (old if mapping else range(len(old)))]
+        gone = set(path + (member,) for member in change.gone)
+        flow = path in self.doc.flow
+        where = self.doc.keys if mapping else self.doc.values
+        index = 0
+        while index < len(members):
+            if members[index] not in gone:
+                index += 1
+                continue
+            last = index
+            while last + 1 < len(members) and members[last + 1] in gone:
+                last += 1
+            first = self.offset(where[members[index]])
+            following = self.offset(where[members[last + 1]]) if last + 1 < len(members) else None
+            if flow:
+                if following is not None:
+                    self.splices.append((first, following, ""))
+                elif index > 0:
+                    self.splices.append((self.offset(self.doc.ends[members[index - 1]]),
+                                         self.offset(self.doc.ends[members[last]]), ""))
+                else:
+                    raise _CannotWrite
+            else:
+                line = self.line_index(first)
+                before = self.body[self.starts[line]:first]
+                if not before.strip(" \t") or (not mapping and before.rstrip(" \t") .endswith("-")
+                                                and not before.rstrip(" \t")[:-1].strip(" \t")):
+                    self.splices.append((self.starts[line], self.end_of(members[last]), ""))
+                elif mapping and following is not None:  # the first keys of a list item: `- key: ...`
+                    self.splices.append((first, following, ""))
+                else:
+                    raise _CannotWrite
+            index = last + 1
+
     def value(self, change: _Change) -> None:
         path, value = change.path, change.values[0]
         if not path:
             raise _CannotWrite
         old = self.data(path)
         if isinstance(old, (dict, list)) and old and path not in self.doc.flow:
-            raise _CannotWrite
+            self.block_value(path, value)
+            return
         start, end = self.offset(self.doc.values[path]), self.offset(self.doc.ends[path])
         if path[:-1] in self.doc.flow:
             self.splices.append((start, end, self.flow_text(value)))
