@@ -1,4 +1,5 @@
-"""`make bench`: how close `tracker report` is to WeasyPrint's own floor, and how it scales.
+"""`make bench`: how close `tracker report` is to WeasyPrint's own floor, how it scales, and how
+long an edit of a big programme takes against validating it (bench/edits.py).
 
     python bench/run.py [--quick] [--runs N] [--sizes 40,100,400] [--portfolio 100] [--json FILE]
 
@@ -225,6 +226,8 @@ def main() -> int:
     parser.add_argument("--sizes", help="priorities of the scale programmes (default 10,100; quick 4,10)")
     parser.add_argument("--portfolio", type=int, help="programmes in the portfolio (default 8; quick 4)")
     parser.add_argument("--jobs", type=int, default=0, help="N of --jobs N (default: the cores available)")
+    parser.add_argument("--edit-priorities", type=int, default=2000,
+                        help="priorities of the programme edited by (5) (default 2000, as issue 12 asks)")
     parser.add_argument("--json", type=Path, help="also write the results here")
     parser.add_argument("--import-only", action="store_true",
                         help="only section 7: tracker import of 10,000 rows against tracker validate (bench/import_rows.py)")
@@ -245,13 +248,18 @@ def main() -> int:
         rows = scale(work, sizes)
         many = portfolio(work, count, min(runs, 2), jobs)  # the longest commands: two runs at most
         checks = source_checks.measure(work / "sources", runs=1 if args.quick else 2)
+        import edits  # bench/edits.py, which imports this module's helpers
+
+        edited = edits.edits(work, args.edit_priorities, max(runs, 5), 8)  # seconds each: five runs at least
         imported = import_rows.measure(work, 2_000 if args.quick else 10_000)
     elapsed = time.perf_counter() - started
-    print(render(one, rows, many, runs, jobs, load_before, os.getloadavg(), elapsed, checks))
-    print("\n" + "\n".join(import_rows.render(imported)))
+    text = render(one, rows, many, runs, jobs, load_before, os.getloadavg(), elapsed, checks)
+    section, targets = edits.render(edited)  # (6) goes before the targets, its targets at their end
+    section = [*section, "", *import_rows.render(imported)]  # and (7) after it
+    print(text.replace("\n## Targets\n", "\n" + "\n".join(section) + "\n\n## Targets\n") + "\n" + "\n".join(targets))
     if args.json:
         args.json.write_text(json.dumps({"default": one, "scale": rows, "portfolio": many, "sources": checks,
-                                         "import": imported},
+                                         "edits": edited, "import": imported},
                                         default=vars, indent=1))
     return 0
 

@@ -213,10 +213,10 @@ def test_a_broken_file_is_reported_and_left_alone(ws: Path) -> None:
 
 
 def test_an_edit_whose_result_would_mean_something_else_writes_nothing(ws: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    # If the round-trip side ever wrote other data than asked for, the check catches it.
-    original = roundtrip.RoundTripBuilder.text
-    monkeypatch.setattr(roundtrip.RoundTripBuilder, "text",
-                        lambda self, value: original(self, value + " (altered)"))
+    # If the text written in place ever meant other data than asked for, the check catches it.
+    original = roundtrip.scalar_text
+    monkeypatch.setattr(roundtrip, "scalar_text",
+                        lambda value, flow: original(value + " (altered)" if value == "x" else value, flow))
     before = programme_file(ws).read_bytes()
     result = run(ws, "update", "harbour/quay", "--status", "in_progress", "--note", "x")
     assert result.exit_code == 1

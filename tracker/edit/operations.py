@@ -43,7 +43,7 @@ class Plan:
 @dataclass(frozen=True)
 class Outcome:
     path: Path
-    programme: Programme  # as it is after the edit
+    programme: Programme  # as it is after the edit (its `origin` has no positions: nothing was wrong)
     summary: str
     commit: Optional[str] = None  # short id of the git commit, with --commit
 
@@ -781,11 +781,12 @@ def _prepare(ws: Workspace, programme_id: str, path: Path, plan_for: Callable[[P
     if before.id != programme_id:  # its `id:` line was not what the file means
         raise NotFound(f"unknown programme {programme_id!r}{did_you_mean(programme_id, [before.id])}")
     plan = plan_for(before, options)
-    text = original.raw.decode("utf-8")  # yamlsafe.load has checked that it is UTF-8
-    edited = roundtrip.edit_text(text, plan.edit, shown, original)
+    # Parsed twice in all: the file, and the new text (without positions: only what it means is
+    # compared and validated, and its problems, if any, are located by a third parse).
+    edited = roundtrip.edit_text(original.text, plan.edit, shown, original, positions=False)
     after, problems = check_document(edited.document, path)
     if problems:
-        raise InvalidData(problems)
+        raise InvalidData(check_document(yamlsafe.parse_bytes(edited.document.raw, shown), path)[1])
     assert after is not None
     return _Prepared(programme_id, path, target, shown, original.raw, edited.text.encode("utf-8"), after, plan)
 

@@ -11,8 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-import yaml
-
+from tracker.model import yamlsafe
 from tracker.model.records import Indicator, Priority, Programme, is_published
 from tracker.model.spec import PROGRAMME, ListOf, MapOf, Record
 
@@ -27,8 +26,7 @@ def snapshot(programme: Programme, as_of: dt.date, data_file: str) -> bytes:
               "# Entries, observations and milestone completions dated later are left out.\n")
     if _previewed(programme):
         header += "# DRAFT preview: drafts waiting for review are included; not for distribution.\n"
-    body = yaml.safe_dump(data_as_of(programme, as_of), sort_keys=False, allow_unicode=True,
-                          width=100, default_flow_style=False)
+    body = yamlsafe.dump(data_as_of(programme, as_of))  # in the dialect tracker reads
     return (header + body).encode("utf-8")
 
 
