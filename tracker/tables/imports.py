@@ -88,12 +88,14 @@ def import_files(ws: Workspace, files: list[tuple[Path, str]], options: Options,
 
     def batch_for(pid: str) -> Callable[[Programme], operations.Batch]:
         def make(programme: Programme) -> operations.Batch:
-            # The file as it is under its lock: checked again, so nothing recorded meanwhile is
-            # duplicated or changed.
-            again, problems = check([r for r in rows if _programme_of(r) == pid], {pid: programme}, rules)
-            if problems:
-                raise InvalidData(problems)
-            plan = again.get(pid, Planned())
+            # The file as it is under its lock: when its bytes changed since the check, checked
+            # again, so that nothing recorded meanwhile is duplicated or changed.
+            plan = planned[pid]
+            if _bytes(programme) != _bytes(programmes[pid]):
+                again, problems = check([r for r in rows if _programme_of(r) == pid], {pid: programme}, rules)
+                if problems:
+                    raise InvalidData(problems)
+                plan = again.get(pid, Planned())
             return operations.Batch(tuple(plan.entries), tuple(plan.observations),
                                     summary=f"{pid}: {plan.added} added, {plan.skipped} skipped")
         return make
@@ -106,6 +108,10 @@ def import_files(ws: Workspace, files: list[tuple[Path, str]], options: Options,
     outcome.written = True
     outcome.commit = next((o.commit for o in done if o.commit), None)
     return outcome
+
+
+def _bytes(programme: Programme) -> Optional[bytes]:
+    return programme.origin.raw if programme.origin is not None else None
 
 
 def _programme_of(row: Row) -> str:
