@@ -1,10 +1,17 @@
 #!/usr/bin/env bash
 # Install the Debian packages tracker needs, only those missing. Usage: system-deps.sh runtime|test
-#   runtime: what WeasyPrint needs to render PDFs (Pango, HarfBuzz's subsetter, a font)
+#   runtime: what WeasyPrint needs to render PDFs (Pango, HarfBuzz's subsetter) and the fonts every
+#            script is drawn with: DejaVu for Latin, Greek and Cyrillic; fonts-noto-core for Arabic,
+#            Hebrew, Devanagari, Thai and the other scripts Noto covers (one family the CSS names,
+#            with a real bold, instead of per-script packages of mixed designs and weights);
+#            fonts-noto-cjk for Chinese, Japanese and Korean (the only CJK font with a real bold
+#            and the Simplified, Traditional, Japanese and Korean glyph shapes as separate faces);
+#            fontconfig's fc-list, through which tracker checks that a glyph exists for every
+#            character before a PDF is written
 #   test:    runtime + what the tests read reports with (poppler-utils, Chromium, Node.js for axe-core)
 #            and git (tests build small git workspaces to check the data revision on the cover)
 set -euo pipefail
-runtime=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core)
+runtime=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig fonts-dejavu-core fonts-noto-core fonts-noto-cjk)
 test=(poppler-utils chromium nodejs npm git)
 case "${1:-runtime}" in
   runtime) wanted=("${runtime[@]}") ;;

@@ -8,19 +8,19 @@ from typing import Optional
 from markupsafe import Markup
 
 from tracker.digest import changes
-from tracker.model.records import Programme
 from tracker.report.content import charts, colours
+from tracker.report.content.language import Language, Shown
 from tracker.report.content.priorities import stale_status
-from tracker.report.content.views import NO_ENTRY, TRENDS, Badge, Trend, badge, first_sentence
+from tracker.report.content.views import Badge, Trend, badge, first_sentence, trend
 
 
 @dataclass(frozen=True)
 class SummaryRow:
     anchor: str
-    title: str
+    title: Shown
     badge: Badge
     since: Optional[dt.date]
-    note: str  # the latest note's first sentence
+    note: Shown  # the latest note's first sentence
     trend: Trend
     stale: bool
 
@@ -39,28 +39,34 @@ class Summary:
     chart: Markup
 
 
-def build(programme: Programme, as_of: dt.date, found: list[changes.PriorityChanges]) -> Summary:
+def build(lang: Language, as_of: dt.date, found: list[changes.PriorityChanges]) -> Summary:
+    programme = lang.programme
     rows = []
     for pc in found:
         entry = pc.after
+        note = lang.text(entry, "note") if entry else lang.original("")
         rows.append(SummaryRow(
             anchor=f"priority-{pc.priority.id}",
-            title=pc.priority.title,
-            badge=badge(programme, entry.status if entry else None),
+            title=lang.text(pc.priority, "title"),
+            badge=badge(lang, entry.status if entry else None),
             since=entry.date if entry else None,
-            note=first_sentence(entry.note) if entry and entry.note else "",
-            trend=TRENDS[pc.trend],
-            stale=bool(stale_status(pc.priority, programme, as_of)),
+            note=note.map(first_sentence(note.text)) if note else note,
+            trend=trend(lang, pc.trend),
+            stale=bool(stale_status(lang, pc.priority, as_of)),
         ))
-    counts = [StatusCount(badge(programme, s.id), sum(1 for r in rows if r.badge.status == s.id))
+    counts = [StatusCount(badge(lang, s.id), sum(1 for r in rows if r.badge.status == s.id))
               for s in programme.statuses]
     without = sum(1 for r in rows if not r.badge.status)
     if without:
-        counts.append(StatusCount(badge(programme, None), without))
-    bars = [charts.Bar(c.badge.label, c.count, c.badge.background,
+        counts.append(StatusCount(badge(lang, None), without))
+    bars = [charts.Bar(str(c.badge.label), c.count, c.badge.background,
                        colours.darken_to(c.badge.background, colours.AA_GRAPHICS + 2)) for c in counts]
-    chart = charts.status_chart(bars, "chart-statuses",
-                                f"Chart of priorities by status: {len(rows)} priorities, "
-                                + ", ".join(f"{c.count} {c.badge.label.lower() if c.badge.label != NO_ENTRY else 'without an entry'}"
-                                            for c in counts if c.count) + ".")
+    parts = lang.words(", ").join(
+        lang.words("{count} {status}").format(
+            count=lang.number(c.count),
+            status=str(c.badge.label).lower() if c.badge.status else lang.words("without an entry"))
+        for c in counts if c.count)
+    title = lang.words("Chart of priorities by status: {n} priorities, {parts}.").format(
+        n=lang.number(len(rows)), parts=parts)
+    chart = charts.status_chart(bars, "chart-statuses", title, lang)
     return Summary(rows, counts, len(rows), chart)

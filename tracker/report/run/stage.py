@@ -58,7 +58,10 @@ def render_edition(ws: Workspace, programme: Programme, as_of: dt.date, formats:
     if "html" in formats:
         out["html"] = page.encode("utf-8")
     if "pdf" in formats:
+        from tracker.i18n import drawn
         from tracker.report.render.pdf import html_to_pdf
+
+        drawn.check(programme)  # never an empty box: stop before the PDF is written
 
         out["pdf"] = html_to_pdf(page, ws.root, variant=options.pdf_variant, attachment=gathered.data,
                                  attachment_name=programme.path.name, as_of=as_of)
