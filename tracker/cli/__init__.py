@@ -22,6 +22,7 @@ COMMAND_MODULES = {
     "status": "records.status", "history": "records.history",
     "update": "records.edit", "record": "records.edit", "milestone": "records.edit", "source": "records.edit",
     "report": "editions.report", "distribute": "editions.distribute", "publish": "editions.publish",
+    "translate": "editions.translate",
 }
 
 

@@ -148,12 +148,22 @@ class Programme:
     sources: tuple[Source, ...] = ()
     statuses: tuple[StatusDef, ...] = ()
     language: str = "en"
+    languages: tuple[str, ...] = ()  # as written; `editions` gives the default
     logo: Optional[str] = None
     accent: Optional[str] = None
     path: Path = field(default=Path(), compare=False)
     at: Where = field(default=(), compare=False, repr=False)
     #: The file as loaded: its bytes and the position of every value (set by validation).
     origin: Optional["Document"] = field(default=None, compare=False, repr=False)
+
+    @property
+    def editions(self) -> tuple[str, ...]:
+        """The languages its editions are published in, the primary first (default: the data's)."""
+        return self.languages or (self.language,)
+
+    @property
+    def primary(self) -> str:
+        return self.editions[0]
 
     def is_stale(self, priority: Priority, as_of: dt.date) -> bool:
         return priority.days_unreviewed(as_of, self.review_every_days) is not None
