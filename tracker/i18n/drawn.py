@@ -12,8 +12,8 @@ from tracker.i18n import glyphs, texts
 from tracker.i18n.scripts import language_of
 from tracker.model.records import Programme
 
-#: context -> (translation, language, path, line) of a translation shown instead of the original
-Translated = Callable[[str], Optional[tuple[str, str, str, int]]]
+#: (context, original) -> (translation, language, path, line) of a translation shown instead of it
+Translated = Callable[[str, str], Optional[tuple[str, str, str, int]]]
 
 
 def located(programme: Programme, translated: Optional[Translated] = None) -> list[glyphs.Located]:
@@ -22,7 +22,7 @@ def located(programme: Programme, translated: Optional[Translated] = None) -> li
     assert doc is not None, "a programme built by validation carries its origin"
     out = []
     for text in [*texts.walk(programme), *texts.urls(programme)]:
-        found = translated(text.context) if translated is not None else None
+        found = translated(text.context, text.text) if translated is not None else None
         if found is not None:
             words, lang, path, line = found
             out.append(glyphs.Located(path, line, 1, text.context, words, lang))

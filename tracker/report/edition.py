@@ -26,11 +26,22 @@ class RenderOptions:
     editions: Optional[Path] = None  # folder holding earlier editions (<folder>/<id>/); default reports/
 
 
-def edition_paths(out: Path, programme_id: str, as_of: dt.date) -> dict[str, Path]:
-    """Where an edition's files go, by format: `<out>/<id>/<id>-<as-of>.<format>`."""
-    folder = out / programme_id
+def edition_stem(programme_id: str, as_of: dt.date, lang: Optional[str] = None) -> str:
+    """`<id>-<as-of>` for the primary language (lang None), `<id>-<as-of>.<lang>` for the others."""
     stem = f"{programme_id}-{as_of.isoformat()}"
-    return {fmt: folder / f"{stem}.{fmt}" for fmt in FORMATS}
+    return f"{stem}.{lang}" if lang else stem
+
+
+def edition_paths(out: Path, programme_id: str, as_of: dt.date, lang: Optional[str] = None) -> dict[str, Path]:
+    """Where an edition's files go, by format: `<out>/<id>/<id>-<as-of>.<format>` in the primary
+    language (lang None), `<out>/<id>/<id>-<as-of>.<lang>.<format>` in another."""
+    stem = edition_stem(programme_id, as_of, lang)
+    return {fmt: out / programme_id / f"{stem}.{fmt}" for fmt in FORMATS}
+
+
+def other_language(programme_lang: str, primary: str) -> Optional[str]:
+    """The `lang` of `edition_paths` for an edition in `programme_lang`: None for the primary."""
+    return None if programme_lang == primary else programme_lang
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from typing import Any, Optional
 
 import click
 
-from tracker.cli.common import DATE, Context, pass_context, today
+from tracker.cli.common import DATE, LANGUAGE, Context, pass_context, today
 from tracker.report import FORMATS, PDF_VARIANTS, RenderOptions, build
 
 
@@ -25,13 +25,19 @@ from tracker.report import FORMATS, PDF_VARIANTS, RenderOptions, build
               help="pdf/a-3b: archival, with the programme file attached; pdf/ua-1: tagged and accessible.")
 @click.option("--jobs", "-j", type=click.IntRange(min=0), default=1, show_default=True, metavar="N",
               help="Render N programmes at a time, each in its own process; 0: one per core.")
+@click.option("--lang", "langs", type=LANGUAGE, multiple=True, metavar="LANG",
+              help="Render the editions in this language (BCP 47, e.g. zh-Hans); repeatable. "
+                   "Default: every language of each programme (its `languages`).")
 @click.option("--force", is_flag=True,
               help="Render every edition, even those whose inputs have not changed since they were written.")
 @pass_context
 def report(obj: Context, programme_ids: tuple[str, ...], as_of: Optional[dt.date], fmt: str,
            out: Optional[Path], since: Optional[dt.date], template_dir: Optional[Path], pdf_variant: str,
-           jobs: int, force: bool) -> None:
+           jobs: int, force: bool, langs: tuple[str, ...]) -> None:
     """Render dated HTML and PDF reports: reports/<id>/<id>-<as-of>.html and .pdf.
+
+    A programme published in several languages (`languages: [en, zh-Hans]`) gets one edition
+    per language: the first keeps these names, the others are <id>-<as-of>.<lang>.html and .pdf.
 
     Prints the path of each edition file, in programme order. An edition whose inputs
     (programme file, templates, options, as-of date, tracker version...) have not changed since
@@ -51,7 +57,7 @@ def report(obj: Context, programme_ids: tuple[str, ...], as_of: Optional[dt.date
     bar = _Bar() if terminal else None
     try:
         outcome = build(ws, as_of, formats, folder, options, programme_ids=programme_ids, jobs=jobs, force=force,
-                        progress=bar)
+                        progress=bar, langs=langs)
     finally:
         if bar:
             bar.close()

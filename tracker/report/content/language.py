@@ -11,12 +11,15 @@ from __future__ import annotations
 import datetime as dt
 import gettext
 from dataclasses import dataclass, field
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 from markupsafe import Markup, escape
 
 from tracker.i18n.scripts import direction, language_of
 from tracker.model.records import Programme, StatusDef
+
+if TYPE_CHECKING:  # pragma: no cover
+    from tracker.i18n.po import Translations
 from tracker.report.content import formatting
 
 
@@ -72,6 +75,8 @@ class Language:
     custom_statuses: bool = False  # the programme's own vocabulary: its words are data, not tracker's
 
     shown: set[str] = field(default_factory=set)  # contexts of the texts shown
+    po: "Optional[Translations]" = None  # the data's texts in the page's language
+    contexts: dict[tuple[Any, ...], str] = field(default_factory=dict)  # a value's YAML path -> msgctxt
 
     def __post_init__(self) -> None:
         self.data = self.data or self.programme.language
@@ -150,6 +155,43 @@ class Language:
         return Shown(text, language_of(text, self.data) if text else self.data, self.page)
 
     def text(self, record: Any, name: str) -> Shown:
-        """The field `name` of a programme record (a priority, an entry...), as this edition shows it."""
-        value: Optional[str] = getattr(record, name)
-        return self.original(value or "")
+        """The field `name` of a programme record (a priority, an entry...), as this edition shows
+        it: its current translation, else the original marked with its own language (counted)."""
+        value: str = getattr(record, name) or ""
+        if not value or self.po is None:
+            return self.original(value)
+        context = self.contexts.get(tuple(record.at) + (name,))
+        if context is None:
+            return self.original(value)
+        self.shown.add(context)
+        entry = self.po.get(context, value)
+        if entry is None:
+            self.untranslated[context] = value
+            shown = self.original(value)
+            return Shown(shown.text, shown.lang, shown.page, untranslated=True)
+        return Shown(entry.translation, language_of(entry.translation, self.page), self.page)
+
+    @classmethod
+    def of(cls, programme: Programme, page: str, po: "Optional[Translations]" = None) -> "Language":
+        """The edition of `programme` in `page`: tracker's words from its catalog, the data's texts
+        from `po` (the PO file of that language) when the data is written in another language."""
+        from tracker.i18n.catalogs import translations
+
+        language = cls(programme, page, translations=translations(page))
+        if page != programme.language:
+            language.po = po
+            if po is not None:
+                from tracker.i18n.texts import walk
+
+                language.contexts = {tuple(text.at): text.context for text in walk(programme)}
+        return language
+
+    def located_translation(self, context: str, original: str) -> Optional[tuple[str, str, str, int]]:
+        """For the glyph check: the translation shown for `original` at `context`, its language,
+        file and line; None when the original is shown."""
+        if self.po is None:
+            return None
+        entry = self.po.get(context, original)
+        if entry is None:
+            return None
+        return entry.translation, language_of(entry.translation, self.page), self.po.display, entry.line

@@ -20,7 +20,8 @@ def filters(lang: str) -> tuple[tuple[str, Callable[..., str]], ...]:
     if lang not in _FILTERS:
         _FILTERS[lang] = (("number", partial(formatting.number, lang=lang)),
                           ("date", partial(formatting.date, lang=lang)),
-                          ("isodate", formatting.date))
+                          ("isodate", formatting.date),
+                          ("partial_date", partial(formatting.partial_date, lang=lang)))
     return _FILTERS[lang]
 
 

@@ -39,10 +39,13 @@ class Fingerprint:
     logo: Optional[str]  # data: URL
     template_dir: Optional[Path]
     pdf_variant: str
+    lang: str = ""  # the edition's language ("": the data's own, as before languages existed)
+    translations: bytes = b""  # the PO file the edition's texts are translated with (b"": none)
 
 
 def fingerprint(ws: "Workspace", programme_id: str, path: Path, logo: Optional[str], file: bytes,
-                as_of: dt.date, options: RenderOptions, *, programme: Optional[Programme] = None) -> Fingerprint:
+                as_of: dt.date, options: RenderOptions, *, programme: Optional[Programme] = None,
+                lang: str = "", translations: bytes = b"") -> Fingerprint:
     """The fingerprint of an edition of the programme `programme_id` kept in `path`, whose bytes are
     `file` (those parsed) and which sets `logo`. `programme`, when loaded, locates a bad logo."""
     since, since_from = _since(ws, programme_id, as_of, options)
@@ -55,14 +58,18 @@ def fingerprint(ws: "Workspace", programme_id: str, path: Path, logo: Optional[s
         logo=assets.logo_data_url(ws.root, logo, programme),
         template_dir=options.template_dir,
         pdf_variant=options.pdf_variant,
+        lang=lang,
+        translations=translations,
     )
 
 
-def of_programme(ws: "Workspace", programme: Programme, as_of: dt.date, options: RenderOptions) -> Fingerprint:
-    """The fingerprint of a loaded programme's edition: of the bytes it was parsed from."""
+def of_programme(ws: "Workspace", programme: Programme, as_of: dt.date, options: RenderOptions,
+                 lang: str = "", translations: bytes = b"") -> Fingerprint:
+    """The fingerprint of a loaded programme's edition in `lang`: of the bytes it was parsed from,
+    and of its translations."""
     assert programme.origin is not None, "a programme built by validation carries its origin"
     return fingerprint(ws, programme.id, programme.path, programme.logo, programme.origin.raw, as_of, options,
-                       programme=programme)
+                       programme=programme, lang=lang, translations=translations)
 
 
 def _since(ws: "Workspace", programme_id: str, as_of: dt.date, options: RenderOptions) -> tuple[Optional[dt.date], str]:

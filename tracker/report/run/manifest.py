@@ -28,7 +28,7 @@ from typing import Any, Optional
 from tracker import __version__
 from tracker.errors import display_path
 from tracker.model.workspace import Workspace
-from tracker.report.edition import RenderOptions
+from tracker.report.edition import RenderOptions, edition_stem
 from tracker.report.run import inputs
 from tracker.sysdeps import system_versions
 
@@ -40,8 +40,10 @@ PACKAGE = Path(__file__).resolve().parent.parent
 LONG = 200  # text longer than this is recorded by its hash (a logo's data: URL)
 
 
-def manifest_path(out: Path, programme_id: str, as_of: dt.date) -> Path:
-    return out / programme_id / f".{programme_id}-{as_of.isoformat()}.inputs.json"
+def manifest_path(out: Path, programme_id: str, as_of: dt.date, lang: Optional[str] = None) -> Path:
+    """`.<id>-<as-of>.inputs.json` beside the edition; `.<id>-<as-of>.<lang>.inputs.json` for a
+    language other than the primary."""
+    return out / programme_id / f".{edition_stem(programme_id, as_of, lang)}.inputs.json"
 
 
 def sha256_bytes(data: bytes) -> str:
@@ -164,7 +166,8 @@ def _plain(value: Any, root: Path) -> Any:
 
 
 def edition_record(ws: Workspace, found: inputs.Fingerprint, programme_id: str, path: Path,
-                   logo: Optional[str], shared: Shared) -> dict[str, Any]:
+                   logo: Optional[str], shared: Shared, languages: tuple[str, ...] = (),
+                   language: str = "") -> dict[str, Any]:
     """Every input of one edition, as a JSON-ready mapping (hashes for file contents), built on
     its fingerprint (`inputs.fingerprint`, computed once per edition and run)."""
     record = _plain(found, ws.root)
@@ -175,7 +178,8 @@ def edition_record(ws: Workspace, found: inputs.Fingerprint, programme_id: str, 
         "libraries": library_versions(),
         "system": system_versions(),
         "programme": {"id": programme_id, "file": ws.display(path),
-                      "sha256": sha256_bytes(found.file), "logo": logo},
+                      "sha256": sha256_bytes(found.file), "logo": logo, "languages": list(languages),
+                      "language": language},
         "fingerprint": record,
         "templates": shared.templates,
         "options": shared.recorded_options,
