@@ -72,8 +72,9 @@ def family(lang: str, generic: str = "sans-serif") -> str:
 
 
 def svg_family(lang: str) -> str:
-    """The same, for an SVG font-family attribute (no double quotes inside the attribute)."""
-    return ", ".join([*(f"'{face}'" for face in stack(lang)), "sans-serif"])
+    """The same, for an SVG font-family attribute: names unquoted and no space after the commas
+    (WeasyPrint's SVG text splits the attribute on commas and strips only quotes)."""
+    return ",".join([*stack(lang), "sans-serif"])
 
 
 def css(page_lang: str) -> Markup:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional
 
@@ -35,6 +35,7 @@ class Entry:
     translation: str
     fuzzy: bool
     line: int  # of the entry's msgid in the file
+    previous: str = ""  # the earlier original a fuzzy translation was made for (#| msgid)
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,7 @@ class Translations:
     display: str
     entries: dict[str, Entry]
     raw: bytes  # the file's bytes (b"" when there is none): part of an edition's inputs
+    obsolete: dict[str, Entry] = field(default_factory=dict)  # `#~` entries: texts no longer in the data
 
     def get(self, context: str, original: str) -> Optional[Entry]:
         """The current translation of `original` at `context`: none when missing, empty, fuzzy
@@ -79,6 +81,7 @@ def read(path: Path, root: Path) -> Translations:
     if len(raw) > MAX_BYTES:
         raise InvalidData([Problem(shown, 1, 1, "(file)", "file is larger than the 16 MiB limit for translations")])
     catalog = _parse(raw, shown)
+    previous_ids = _previous_ids(raw)
     entries: dict[str, Entry] = {}
     problems = []
     for message in catalog:
@@ -97,10 +100,17 @@ def read(path: Path, root: Path) -> Translations:
                                     f"duplicate msgctxt (first on line {entries[message.context].line})"))
             continue
         translation = message.string if isinstance(message.string, str) else ""
-        entries[message.context] = Entry(message.context, message.id, translation, message.fuzzy, line)
+        previous = previous_ids.get(message.context, "")
+        entries[message.context] = Entry(message.context, message.id, translation, message.fuzzy, line, previous)
     if problems:
         raise InvalidData(problems)
-    return Translations(path, shown, entries, raw)
+    obsolete = {}
+    for message in catalog.obsolete.values():
+        if message.context and isinstance(message.id, str) and message.context not in entries:
+            obsolete[message.context] = Entry(message.context, message.id,
+                                              message.string if isinstance(message.string, str) else "",
+                                              message.fuzzy, getattr(message, "lineno", None) or 1)
+    return Translations(path, shown, entries, raw, obsolete)
 
 
 def _parse(raw: bytes, shown: str) -> Any:
@@ -123,6 +133,35 @@ def _parse(raw: bytes, shown: str) -> Any:
         raise InvalidData([Problem(shown, line, column, "(file)", f"not a PO file: {message}: {bad.strip()!r}")]) from None
     except (ValueError, UnicodeDecodeError, IndexError) as error:
         raise InvalidData([Problem(shown, 1, 1, "(file)", f"not a PO file: {error}")]) from None
+
+
+def _previous_ids(raw: bytes) -> dict[str, str]:
+    """{msgctxt: the `#| msgid` before it}: the earlier original of a fuzzy translation (Babel
+    writes these lines but does not read them back)."""
+    from babel.messages.pofile import unescape
+
+    out = {}
+    for block in raw.decode("utf-8").split("\n\n"):
+        previous: list[str] = []
+        context: list[str] = []
+        current: list[str] | None = None
+        for line in block.splitlines():
+            line = line.strip()
+            if line.startswith("#| msgid "):
+                current = previous
+                previous.append(unescape(line[len("#| msgid "):]))
+            elif line.startswith('#| "') and current is previous:
+                previous.append(unescape(line[len("#| "):]))
+            elif line.startswith("msgctxt "):
+                current = context
+                context.append(unescape(line[len("msgctxt "):]))
+            elif line.startswith('"') and current is context:
+                context.append(unescape(line))
+            else:
+                current = None
+        if previous and context:
+            out["".join(context)] = "".join(previous)
+    return out
 
 
 def counts(programme: Programme, found: Translations) -> Counts:
@@ -157,17 +196,17 @@ def updated(programme: Programme, lang: str, found: Translations, today: dt.date
                                       "# `tracker translate` keeps this file in line with the data."))
     used = set()
     for text in texts.walk(programme):
-        entry = found.entries.get(text.context)
+        entry = found.entries.get(text.context) or found.obsolete.get(text.context)  # a text back: its translation too
         used.add(text.context)
         if entry is None:
             catalog.add(text.text, "", context=text.context)
         elif entry.original == text.text:
             catalog.add(text.text, entry.translation, context=text.context,
-                        flags=("fuzzy",) if entry.fuzzy else ())
+                        flags=("fuzzy",) if entry.fuzzy else (), previous_id=entry.previous or ())
         else:  # the original changed: keep the translation, for a translator to check
             catalog.add(text.text, entry.translation, context=text.context,
                         flags=("fuzzy",) if entry.translation else (), previous_id=entry.original)
-    for context, entry in found.entries.items():
+    for context, entry in [*found.entries.items(), *found.obsolete.items()]:
         if context not in used:
             catalog.obsolete[(entry.original, context)] = _message(entry)
     out = io.BytesIO()
