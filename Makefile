@@ -47,9 +47,9 @@ catalogs: | $(BIN)/python
 	$(BIN)/python -m tracker.i18n.catalogs
 
 messages: | $(BIN)/python
-	$(BIN)/pybabel extract -F tracker/locale/babel.cfg -k words -k nwords:1,2 -k N_ --no-location \
+	$(BIN)/pybabel extract -F tracker/locale/babel.cfg -k words -k nwords:1,2 -k N_ -k w --no-location \
 	  --omit-header --sort-output -o tracker/locale/tracker.pot tracker
-	$(BIN)/pybabel update -D tracker -i tracker/locale/tracker.pot -d tracker/locale \
+	$(BIN)/pybabel update -D tracker -i tracker/locale/tracker.pot -d tracker/locale --no-fuzzy-matching \
 	  --omit-header --ignore-obsolete
 
 system-deps:

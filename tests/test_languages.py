@@ -191,3 +191,31 @@ def test_the_chinese_pdf(default_pdf: Path) -> None:
     faces = {name.split("+", 1)[1] for name in embedded_fonts(default_pdf)}
     assert "Noto-Sans-CJK-SC" in faces and not any("CJK-JP" in face for face in faces)
     assert default_pdf.stat().st_size < 3_000_000  # CJK faces embedded as subsets, not whole
+
+
+def test_each_recipient_gets_the_edition_and_message_in_their_language(translated: Path) -> None:
+    from email import message_from_bytes, policy
+
+    (translated / "policies" / "distribution.yaml").write_text(
+        "smtp: {host: localhost}\nsender: Desk <desk@example.org>\nrecipients:\n  demo:\n"
+        "    - {address: ada@example.org}\n    - {address: bo@example.org, name: 博, language: zh-Hans}\n",
+        encoding="utf-8")
+    result = run("distribute", "--as-of", AS_OF, "--dry-run", root=translated)
+    assert result.exit_code == 0, result.output
+    outbox = translated / "reports" / "outbox"
+    zh = message_from_bytes((outbox / "demo-2024-09-30-bo@example.org.eml").read_bytes(), policy=policy.default)
+    en = message_from_bytes((outbox / "demo-2024-09-30-ada@example.org.eml").read_bytes(), policy=policy.default)
+    assert zh["Subject"] == "道路计划：截至2024年9月30日的进展"
+    assert en["Subject"] == "Roads programme: progress up to 2024-09-30"
+    [pdf] = zh.iter_attachments()
+    assert pdf.get_filename() == "demo-2024-09-30.zh-Hans.pdf"
+    assert [a.get_filename() for a in en.iter_attachments()] == ["demo-2024-09-30.pdf"]
+    text = zh.get_body(("plain",)).get_content()
+    assert text.startswith("博，您好：") and "2024年9月30日 1项重点的状态：" in text and "进行中：1" in text
+    assert "由tracker发送至bo@example.org。" in text
+    html = zh.get_body(("html",)).get_content()
+    assert '<html lang="zh-Hans">' in html
+    bad = (translated / "policies" / "distribution.yaml").read_text(encoding="utf-8").replace("zh-Hans", "fr")
+    (translated / "policies" / "distribution.yaml").write_text(bad, encoding="utf-8")
+    refused = run("distribute", "--as-of", AS_OF, "--dry-run", root=translated)
+    assert refused.exit_code == 1 and "language 'fr' is not one demo is published in (en, zh-Hans)" in refused.stderr

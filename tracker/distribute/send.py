@@ -22,7 +22,9 @@ from tracker.errors import NotFound
 from tracker.model.records import Programme
 from tracker.model.settings import Settings
 from tracker.model.workspace import Workspace
+from tracker.i18n import po
 from tracker.report import build, edition_paths
+from tracker.report.edition import other_language
 from tracker.report.run.editions import previous_edition
 
 OUTBOX = "outbox"
@@ -37,6 +39,7 @@ class Target:
     address: str
     name: str = ""
     test: bool = False
+    lang: str = ""  # the edition's language; "" for the programme's primary
 
 
 @dataclass(frozen=True)
@@ -98,10 +101,24 @@ def select(settings: Settings, programmes: list[Programme], ids: tuple[str, ...]
     return chosen
 
 
-def targets(settings: Settings, programme: Programme, to: Optional[str]) -> list[Target]:
+def targets(settings: Settings, programme: Programme, to: Optional[str], lang: Optional[str] = None) -> list[Target]:
+    """Who gets the programme's edition (in `lang` only, when given: None is every language)."""
     if to:
-        return [Target(to, "", test=True)]
-    return [Target(r.address, r.name) for r in settings.recipients.get(programme.id, ())]
+        found = [Target(to, "", test=True, lang=programme.primary)]
+    else:
+        found = [Target(r.address, r.name, lang=r.language or programme.primary)
+                 for r in settings.recipients.get(programme.id, ())]
+    return [t for t in found if lang is None or t.lang == lang]
+
+
+def check_languages(settings: Settings, programmes: list[Programme]) -> None:
+    """Every recipient's language is one the programme is published in."""
+    bad = [f"{settings.display}: recipients: {programme.id}: {r.address}: language {r.language!r} is not one "
+           f"{programme.id} is published in ({', '.join(programme.editions)})"
+           for programme in programmes for r in settings.recipients.get(programme.id, ())
+           if r.language and r.language not in programme.editions]
+    if bad:
+        raise NotFound("\n".join(bad))
 
 
 def outbox_name(programme_id: str, as_of: dt.date, target: Target) -> str:
@@ -111,15 +128,23 @@ def outbox_name(programme_id: str, as_of: dt.date, target: Target) -> str:
     return f"{programme_id}-{as_of.isoformat()}-{'test-' if target.test else ''}{safe}.eml"
 
 
-def _editions(ws: Workspace, programmes: list[Programme], as_of: dt.date, outcome: Outcome) -> list[message.Edition]:
-    missing = [p for p in programmes if not edition_paths(ws.reports, p.id, as_of)["pdf"].is_file()]
+def _editions(ws: Workspace, settings: Settings, programmes: list[Programme], as_of: dt.date, to: Optional[str],
+              outcome: Outcome) -> list[message.Edition]:
+    """The editions the recipients get (one per programme and language they read), rendered
+    first when their PDF is missing."""
+    wanted = [(p, lang) for p in programmes
+              for lang in dict.fromkeys(t.lang for t in targets(settings, p, to))]
+    pdf = lambda p, lang: edition_paths(ws.reports, p.id, as_of, other_language(lang, p.primary))["pdf"]  # noqa: E731
+    missing = [(p, lang) for p, lang in wanted if not pdf(p, lang).is_file()]
     if missing:
-        outcome.rendered = build(ws, as_of, ("html", "pdf"), ws.reports, programmes=missing).written
-    return [
-        message.Edition(p, as_of, edition_paths(ws.reports, p.id, as_of)["pdf"],
-                        previous_edition(ws.reports / p.id, p.id, as_of))
-        for p in programmes
-    ]
+        outcome.rendered = build(ws, as_of, ("html", "pdf"), ws.reports, programmes=list({p.id: p for p, _ in missing}.values()),
+                                 langs=tuple(dict.fromkeys(lang for _, lang in missing))).written
+    editions = []
+    for p, lang in wanted:
+        translations = po.read(po.po_path(p, lang), ws.root) if lang != p.language else None
+        editions.append(message.Edition(p, as_of, pdf(p, lang), previous_edition(ws.reports / p.id, p.id, as_of),
+                                        lang, translations))
+    return editions
 
 
 def distribute(ws: Workspace, settings: Settings, programmes: list[Programme], as_of: dt.date, *,
@@ -135,7 +160,8 @@ def distribute(ws: Workspace, settings: Settings, programmes: list[Programme], a
     sender = None if dry_run else smtp.Sender(
         settings.smtp, password, sleep=sleep or time.sleep,
         base_delay=smtp.BASE_DELAY if base_delay is None else base_delay)
-    editions = _editions(ws, programmes, as_of, outcome)
+    check_languages(settings, programmes)
+    editions = _editions(ws, settings, programmes, as_of, to, outcome)
     try:
         for edition in editions:
             if dry_run:
@@ -161,7 +187,7 @@ def _dry_run(ws: Workspace, settings: Settings, edition: message.Edition, to: Op
     log = deliveries.read(ws.reports / pid, ws.display(ws.reports / pid / deliveries.LOG_NAME))
     outcome.warnings.extend(log.warnings)
     pdf = edition.pdf.read_bytes()
-    for target in targets(settings, edition.programme, to):
+    for target in targets(settings, edition.programme, to, edition.lang):
         before = None if target.test else log.delivered(edition.as_of, target.address)
         if before is not None:
             outcome.rows.append(Row(pid, edition.as_of, target.address, ALREADY, f"on {before.time}"))
@@ -175,7 +201,7 @@ def _send(ws: Workspace, settings: Settings, edition: message.Edition, to: Optio
           now: Callable[[], dt.datetime], outcome: Outcome) -> None:
     pid = edition.programme.id
     folder = ws.reports / pid
-    pending = targets(settings, edition.programme, to)
+    pending = targets(settings, edition.programme, to, edition.lang)
     if outcome.fatal is not None:
         outcome.rows.extend(Row(pid, edition.as_of, t.address, NOT_SENT, "sending stopped") for t in pending)
         return
