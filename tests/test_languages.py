@@ -219,3 +219,24 @@ def test_each_recipient_gets_the_edition_and_message_in_their_language(translate
     (translated / "policies" / "distribution.yaml").write_text(bad, encoding="utf-8")
     refused = run("distribute", "--as-of", AS_OF, "--dry-run", root=translated)
     assert refused.exit_code == 1 and "language 'fr' is not one demo is published in (en, zh-Hans)" in refused.stderr
+
+
+def test_publish_lists_each_language_links_alternates_and_feeds_one_entry_per_language(editions: Path) -> None:
+    import feedparser
+
+    result = run("publish", root=editions)
+    assert result.exit_code == 0, result.output
+    index = (editions / "reports" / "index.html").read_text(encoding="utf-8")
+    assert '<a href="demo/demo-2024-09-30.zh-Hans.html" hreflang="zh-Hans">HTML' in index
+    assert '<span lang="zh-Hans">道路计划</span>' in index
+    feed = feedparser.parse((editions / "reports" / "feed.xml").read_bytes())
+    assert feed.bozo == 0
+    assert [(e.id, e.title_detail.language, e.title) for e in feed.entries] == [
+        ("tag:tracker.invalid,2024-09-30:demo/2024-09-30", "en", "Roads programme: progress up to 2024-09-30"),
+        ("tag:tracker.invalid,2024-09-30:demo/2024-09-30/zh-Hans", "zh-Hans", "道路计划：截至2024年9月30日的进展")]
+    assert feed.entries[1].link == "demo/demo-2024-09-30.zh-Hans.html"
+    assert feed.entries[1].summary == "1项重点的状态：进行中：1。"
+    en = (editions / "reports" / "demo" / "demo-2024-09-30.html").read_text(encoding="utf-8")
+    zh = (editions / "reports" / "demo" / "demo-2024-09-30.zh-Hans.html").read_text(encoding="utf-8")
+    assert '<link rel="alternate" hreflang="zh-Hans" href="demo-2024-09-30.zh-Hans.html" type="text/html">' in en
+    assert '<link rel="alternate" hreflang="en" href="demo-2024-09-30.html" type="text/html">' in zh

@@ -20,6 +20,7 @@ from tracker.report.content import colours, priorities, summary, whatchanged
 from tracker.report.content.citations import Citations, Cited
 from tracker.report.content.language import Language, Shown
 from tracker.report.content.views import N_, Badge, badge
+from tracker.report.edition import edition_stem, other_language
 from tracker.report.run.inputs import EditionInputs
 from tracker.report.run.revision import Revision
 
@@ -94,6 +95,7 @@ class ReportContext:
     data_lang: str  # the language the programme's data is written in
     dir: str  # the page's direction: ltr, or rtl for a right-to-left language
     fonts_css: Markup  # the faces each language is drawn in (i18n.fonts), after report.css
+    alternates: list[tuple[str, str]]  # (language, file name) of the same edition in the programme's other languages
     as_of: dt.date
     meta: Meta
     theme: Theme
@@ -153,6 +155,8 @@ def build(programme: Programme, as_of: dt.date, inputs: EditionInputs, lang: Opt
         data_lang=lang.data,
         dir="rtl" if lang.rtl else "ltr",
         fonts_css=fonts.css(lang.page) + page_numbers(lang),
+        alternates=[(other, f"{edition_stem(programme.id, as_of, other_language(other, programme.primary))}.html")
+                    for other in programme.editions if other != lang.page and lang.page in programme.editions],
         as_of=as_of,
         meta=Meta(
             title=lang.words("{title}: progress up to {date}").format(title=plain_title, date=lang.date(as_of)),
