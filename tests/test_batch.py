@@ -262,7 +262,7 @@ def test_one_real_render_per_process(tmp_path: Path) -> None:
 def test_one_edition_or_html_alone_is_rendered_here(tmp_path: Path) -> None:
     jobs = stub_jobs(tmp_path, ("a", "b", "c"), ("html",))
     staged: dict[int, workers.Staged] = {}
-    with workers.Workers(1, pdf=False, render=stub_stage) as pool:
+    with workers.Workers(1, render=stub_stage) as pool:
         pool.render(jobs, staged, None)
         assert pool.pool is None  # no process was started
     assert {staged[i].pid for i in range(3)} == {os.getpid()}
@@ -281,7 +281,7 @@ def test_one_edition_or_html_alone_is_rendered_here(tmp_path: Path) -> None:
 def test_a_failure_stops_the_run_and_every_staged_file_is_known(tmp_path: Path, failing: str, message: str) -> None:
     jobs = stub_jobs(tmp_path, (failing, "b-slow", "c", "d", "e", "f"), ("html",))
     staged: dict[int, workers.Staged] = {}
-    with workers.Workers(2, pdf=False, render=stub_stage) as pool:
+    with workers.Workers(2, render=stub_stage) as pool:
         with pytest.raises(RenderError) as raised:
             pool.render(jobs, staged, None)
     assert str(raised.value) == message
@@ -306,7 +306,7 @@ def test_when_the_pool_cannot_start_a_process_midway_the_run_stops_instead_of_ha
 
     monkeypatch.setattr(multiprocessing.context.ForkServerProcess, "start", start)
     staged: dict[int, workers.Staged] = {}
-    with workers.Workers(2, pdf=False, render=stub_stage) as pool:
+    with workers.Workers(2, render=stub_stage) as pool:
         with pytest.raises(RenderError, match=r"cannot start a rendering process \(\[Errno 11\] Resource"):
             pool.render(jobs, staged, None)
 
@@ -324,7 +324,7 @@ def test_many_editions_over_one_two_and_four_processes_do_not_hang(tmp_path: Pat
 
 
 def test_loading_in_shares_keeps_the_order_and_the_errors(tmp_path: Path) -> None:
-    with workers.Workers(3, pdf=False) as pool:
+    with workers.Workers(3) as pool:
         assert pool.map(str.upper, list("abcdefg")) == list("ABCDEFG")
         with pytest.raises(ValueError, match="invalid literal"):
             pool.map(int, ["1", "2", "x", "4"])

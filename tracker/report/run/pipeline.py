@@ -51,7 +51,7 @@ def build(ws: Workspace, as_of: dt.date, formats: tuple[str, ...], out: Path,
         unchanged = nothing_to_do(ws, programme_ids, as_of, formats, out, options, langs)
         if unchanged is not None:
             return unchanged
-    with Workers(jobs, pdf="pdf" in formats) as workers:
+    with Workers(jobs) as workers:
         if programmes is None:
             programmes = select(ws, ws.load_all(workers.map), programme_ids)
         check_languages(programmes, langs)

@@ -3,9 +3,8 @@
 One edition, or editions without a PDF, with `jobs` 1: rendered one after another in this process.
 Otherwise every edition is rendered in a process of its own (`ProcessPoolExecutor` with
 `max_tasks_per_child=1`), at most `jobs` at a time. Those processes are forked from a server
-process (multiprocessing's 'forkserver'): a fresh interpreter that has imported tracker and
-WeasyPrint once (warm.py), so each edition starts warm, inherits nothing from the calling process
-(whose threads and library state are its own), and leaves nothing behind. WeasyPrint's libraries
+process (multiprocessing's 'forkserver'), a fresh interpreter: each edition inherits nothing from
+the calling process (whose threads and library state are its own), and leaves nothing behind. WeasyPrint's libraries
 keep about 1 MiB of native memory per edition in a process that renders several
 (bench/README.md); here no process renders more than one, so a portfolio of any length runs in
 the memory of its largest edition. The same code renders the same bytes in every mode. A process
@@ -15,15 +14,15 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import multiprocessing
 import os
 import threading
-from concurrent.futures import FIRST_COMPLETED, CancelledError, Future, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
-from typing import Callable, Iterable, Iterator, Optional, TypeVar
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Optional, TypeVar
 
 from tracker.errors import RenderError, TrackerError
 from tracker.report.run.stage import Job, Staged, stage
+
+if TYPE_CHECKING:  # imported when processes are started: a run in this process never loads them
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 log = logging.getLogger(__name__)
 
@@ -31,10 +30,6 @@ Progress = Callable[[int, int], None]  # (editions rendered so far, editions to 
 Render = Callable[[Job], Staged]  # a module-level function: it is sent to the processes by name
 T = TypeVar("T")
 R = TypeVar("R")
-
-#: What the server process imports before it forks a process per edition.
-PRELOAD_PDF = ["tracker.report.run.warm"]
-PRELOAD_HTML = ["tracker.report.run.stage"]
 
 BROKEN = "a rendering process stopped unexpectedly (out of memory?); nothing was written"
 
@@ -52,13 +47,12 @@ class Workers:
 
     `jobs` is how many processes work at once (0: one per core). Loads are split into `jobs`
     shares, one process each; renders get one process per edition. The pool is started on
-    first use, with WeasyPrint imported by its server when `pdf`, and shut down with the
-    `with` block. `render` renders and stages one edition (tests pass a stand-in).
+    first use and shut down with the `with` block. `render` renders and stages one edition
+    (tests pass a stand-in).
     """
 
-    def __init__(self, jobs: int, *, pdf: bool = True, render: Render = stage) -> None:
+    def __init__(self, jobs: int, *, render: Render = stage) -> None:
         self.jobs = cpu_count() if jobs == 0 else jobs
-        self.preload = PRELOAD_PDF if pdf else PRELOAD_HTML
         self.render_one = render
         self.pool: Optional[ProcessPoolExecutor] = None
         self.unavailable = False
@@ -83,9 +77,11 @@ class Workers:
         """The pool, started now; None when processes cannot be made here (the work is then done
         in this process)."""
         if self.pool is None and not self.unavailable:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
             try:
                 context = multiprocessing.get_context("forkserver")  # ValueError where there is none
-                context.set_forkserver_preload(self.preload)
                 self.pool = ProcessPoolExecutor(self.jobs, mp_context=context, max_tasks_per_child=1)
                 self._watch = contextlib.ExitStack()
                 self.pool_failures = self._watch.enter_context(_pool_thread_failures())
@@ -123,6 +119,9 @@ class Workers:
         pool = self._executor() if shares > 1 else None
         if pool is None:
             return [function(item) for item in items]
+        from concurrent.futures import CancelledError
+        from concurrent.futures.process import BrokenProcessPool
+
         parts = [items[share::shares] for share in range(shares)]
         futures = self._submit(pool, [(_map_share, (function, part)) for part in parts])
         for _ in _as_completed([f for f in futures if f is not None], self.pool_failures):
@@ -158,6 +157,9 @@ class Workers:
                              progress: Optional[Progress]) -> None:
         """`jobs` at a time, each in a process of its own: the next one starts when one ends, and
         none once one has failed. Those the pool could not start are left for this process."""
+        from concurrent.futures import CancelledError
+        from concurrent.futures.process import BrokenProcessPool
+
         waiting = list(jobs)
         running: dict["Future[Staged]", Job] = {}
         failure: Optional[BaseException] = None
@@ -196,6 +198,8 @@ def _as_completed(futures: list["Future[R]"], failures: list[BaseException]) -> 
     """Each future as it completes. If the pool's own thread has died (it could not start a
     process to replace one that ended: the process limit), `failures` says why, and the futures
     left would never complete: that is a `RenderError` here, never a run that hangs."""
+    from concurrent.futures import FIRST_COMPLETED, wait
+
     pending = set(futures)
     while pending:
         done, pending = wait(pending, timeout=0.5, return_when=FIRST_COMPLETED)
