@@ -240,3 +240,15 @@ def test_publish_lists_each_language_links_alternates_and_feeds_one_entry_per_la
     zh = (editions / "reports" / "demo" / "demo-2024-09-30.zh-Hans.html").read_text(encoding="utf-8")
     assert '<link rel="alternate" hreflang="zh-Hans" href="demo-2024-09-30.zh-Hans.html" type="text/html">' in en
     assert '<link rel="alternate" hreflang="en" href="demo-2024-09-30.html" type="text/html">' in zh
+
+
+def test_init_ships_the_translations_and_validate_warns_about_them(tmp_path: Path) -> None:
+    assert run("init", str(tmp_path / "ws")).exit_code == 0
+    assert (tmp_path / "ws" / "policies" / "digital-silk-road.zh-Hans.po").is_file()
+    assert run("translate", "--check", root=tmp_path / "ws").exit_code == 0
+    po = tmp_path / "ws" / "policies" / "digital-silk-road.zh-Hans.po"
+    translate_all(po, {"owner": "政策\U000F0002研究组"})
+    checked = run("validate", root=tmp_path / "ws")
+    assert checked.exit_code == 0
+    assert re.search(r"^policies/digital-silk-road\.zh-Hans\.po:\d+:1: owner: no installed font has a glyph for "
+                     "'\U000F0002' \\(U\\+F0002\\)", checked.stderr, re.MULTILINE), checked.stderr

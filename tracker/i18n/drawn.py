@@ -61,7 +61,23 @@ def warnings(ws: object, programmes: list[Programme]) -> list[str]:
     why = glyphs.ready()
     if why is not None:
         return [f"warning: cannot check that every character has a glyph: {why}"]
+    from tracker.i18n import po
+
     out: list[Problem] = []
     for programme in programmes:
         out.extend(problems(programme))
+        for lang in programme.editions:
+            if lang == programme.language:
+                continue
+            try:
+                found = po.read(po.po_path(programme, lang), ws.root)  # type: ignore[attr-defined]
+            except InvalidData as bad:
+                out.extend(bad.problems)
+                continue
+            for text in texts.walk(programme):
+                entry = found.get(text.context, text.text)
+                if entry is not None:
+                    located = glyphs.Located(found.display, entry.line, 1, text.context, entry.translation,
+                                             language_of(entry.translation, lang))
+                    out.extend(glyphs.check([located]))
     return [str(p) for p in sorted(set(out))]
