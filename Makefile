@@ -42,7 +42,8 @@ bytecode: | $(BIN)/python
 
 # tracker's own words in each language (README, Languages): every install compiles the catalogs,
 # tracker/locale/<lang>/LC_MESSAGES/tracker.po -> tracker.mo (never committed); `make messages`
-# extracts the words from the code and templates into tracker.pot and merges them into each catalog.
+# extracts the words from the code and templates into tracker.pot and merges them into each catalog
+# (keeping each catalog's header: its Plural-Forms decide ngettext).
 catalogs: | $(BIN)/python
 	$(BIN)/python -m tracker.i18n.catalogs
 
@@ -50,7 +51,7 @@ messages: | $(BIN)/python
 	$(BIN)/pybabel extract -F tracker/locale/babel.cfg -k words -k nwords:1,2 -k N_ -k w --no-location \
 	  --omit-header --sort-output -o tracker/locale/tracker.pot tracker
 	$(BIN)/pybabel update -D tracker -i tracker/locale/tracker.pot -d tracker/locale --no-fuzzy-matching \
-	  --omit-header --ignore-obsolete
+	  --ignore-obsolete
 
 system-deps:
 	bash scripts/system-deps.sh runtime

@@ -30,6 +30,7 @@ sys.path.insert(0, str(HERE))
 
 import generate  # noqa: E402
 import languages  # noqa: E402
+import sources as source_checks  # noqa: E402
 
 PY = sys.executable
 SCRIPT = Path(PY).with_name("tracker")
@@ -241,11 +242,13 @@ def main() -> int:
         many = portfolio(work, count, min(runs, 2), jobs)  # the longest commands: two runs at most
         chinese = languages.measure_languages(work, runs, repo=REPO, here=HERE, py=PY, report_cmd=report_cmd,
                                               measure=measure, median=median, pdf_facts=pdf_facts)
+        checks = source_checks.measure(work / "sources", runs=1 if args.quick else 2)
     elapsed = time.perf_counter() - started
-    print(render(one, rows, many, runs, jobs, load_before, os.getloadavg(), elapsed))
+    print(render(one, rows, many, runs, jobs, load_before, os.getloadavg(), elapsed, checks))
     print("\n".join(languages.render(chinese, ms)))
     if args.json:
-        args.json.write_text(json.dumps({"default": one, "scale": rows, "portfolio": many, "languages": chinese},
+        args.json.write_text(json.dumps({"default": one, "scale": rows, "portfolio": many, "languages": chinese,
+                                         "sources": checks},
                                         default=vars, indent=1))
     return 0
 
@@ -255,7 +258,8 @@ def ms(seconds: float) -> str:
 
 
 def render(one: dict[str, Any], rows: list[dict[str, Any]], many: dict[str, Any], runs: int, jobs: int,
-           load_before: tuple[float, ...], load_after: tuple[float, ...], elapsed: float) -> str:
+           load_before: tuple[float, ...], load_after: tuple[float, ...], elapsed: float,
+           checks: dict[str, Any]) -> str:
     overhead = one["tracker_pdf"].wall / one["floor"].wall
     html_ratio = one["tracker_html"].wall / one["imports"].wall
     speedup = many["serial"].wall / many["parallel"].wall
@@ -323,6 +327,8 @@ def render(one: dict[str, Any], rows: list[dict[str, Any]], many: dict[str, Any]
         f"{rss[-1] if rss else float('nan'):.0f} MiB ({slope:+.2f} MiB per programme over the second half), "
         f"which tracker avoids by rendering each edition in a process of its own.",
         "",
+        *source_checks.render(checks),
+        "",
         "## Targets",
         "",
         "| target | measured | |",
@@ -348,6 +354,9 @@ def render(one: dict[str, Any], rows: list[dict[str, Any]], many: dict[str, Any]
         f"| peak memory stated; no growth across the portfolio | {rows[-1]['rss_mib']:.0f} MiB at "
         f"{rows[-1]['priorities']} priorities; largest process over {many['programmes']} programmes "
         f"{growth:+.1f} MiB against 2 | {verdict(growth <= max(5.0, 0.02 * many['two'].rss_mib))} |",
+        f"| sources check, {checks['silent']} of {checks['sources']} never answering, within 2 x timeout + the "
+        f"answering run | {checks['ratio']:.2f} (floor ratio {checks['floor_ratio']:.2f}) | "
+        f"{verdict(checks['ratio'] <= 1.0)}{'' if checks['ratio'] <= 1.0 else ' (the target is below the floor: see section 5)'} |",
     ]
     return "\n".join(lines)
 

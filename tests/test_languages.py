@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -252,3 +253,23 @@ def test_init_ships_the_translations_and_validate_warns_about_them(tmp_path: Pat
     assert checked.exit_code == 0
     assert re.search(r"^policies/digital-silk-road\.zh-Hans\.po:\d+:1: owner: no installed font has a glyph for "
                      "'\U000F0002' \\(U\\+F0002\\)", checked.stderr, re.MULTILINE), checked.stderr
+
+
+def test_every_word_tracker_says_is_in_the_template_and_translated_into_chinese(tmp_path: Path) -> None:
+    """tracker.pot is what `make messages` extracts from the code and templates today, and the
+    Simplified Chinese catalog translates every message of it (a new word cannot go untranslated)."""
+    from babel.messages.pofile import read_po
+
+    pot = tmp_path / "tracker.pot"
+    subprocess.run([str(Path(sys.executable).with_name("pybabel")), "-q", "extract", "-F", "tracker/locale/babel.cfg",
+                    "-k", "words", "-k", "nwords:1,2", "-k", "N_", "-k", "w", "--no-location", "--omit-header",
+                    "--sort-output", "-o", str(pot), "tracker"], cwd=REPO, check=True)
+    assert pot.read_text(encoding="utf-8") == (REPO / "tracker" / "locale" / "tracker.pot").read_text(encoding="utf-8")
+    with pot.open("rb") as handle:
+        wanted = {m.id if isinstance(m.id, str) else tuple(m.id) for m in read_po(handle) if m.id}
+    with (REPO / "tracker" / "locale" / "zh_Hans" / "LC_MESSAGES" / "tracker.po").open("rb") as handle:
+        catalog = read_po(handle)
+    assert catalog.plural_forms == "nplurals=1; plural=0;"
+    translated = {m.id if isinstance(m.id, str) else tuple(m.id) for m in catalog
+                  if m.id and not m.fuzzy and all(m.string if isinstance(m.string, tuple) else (m.string,))}
+    assert sorted(map(str, wanted - translated)) == []

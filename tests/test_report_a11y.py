@@ -14,6 +14,8 @@ import pytest
 
 from tests.conftest import REPO, run
 from tests.report_demo import AS_OF, PREVIOUS, make_workspace
+from tests.test_corrections import FIX
+from tests.trust_support import HARBOUR, workspace
 from tracker.model.statuses import DEFAULT_STATUSES
 from tracker.report.content import colours
 
@@ -50,6 +52,15 @@ def pages(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
     shutil.copy(Path(__file__).parent / "data" / "report-edge.yaml", edge / "policies" / "edge.yaml")
     assert run("report", "--as-of", "2024-06-30", "--format", "html", root=edge).exit_code == 0
     files.append(edge / "reports" / "edge" / "edge-2024-06-30.html")
+    trust = workspace(tmp_path_factory.mktemp("trust"), HARBOUR.replace("method_version", "review: required\nmethod_version"))
+    for args in (FIX, ("update", "harbour/quay", "--status", "at_risk", "--note", "Cracks.", "--date", "2025-05-01",
+                       "--by", "alice")):  # a correction, and a draft shown by the preview
+        assert run(*args, root=trust).exit_code == 0
+    assert run("approve", "harbour", "--entry", "2025-04-01", "--by", "bob", "--date", "2025-04-02",
+               root=trust).exit_code == 0
+    assert run("report", "--as-of", "2025-03-31", "--format", "html", root=trust).exit_code == 0
+    assert run("report", "--as-of", "2025-06-01", "--format", "html", "--drafts", root=trust).exit_code == 0
+    files.append(trust / "reports" / "harbour" / "drafts" / "harbour-2025-06-01.html")
     default = REPO / "policies" / "digital-silk-road.yaml"
     if default.is_file():
         other = tmp_path_factory.mktemp("dsr")

@@ -112,7 +112,7 @@ def test_rules_of_a_custom_vocabulary_apply(tmp_path: Path) -> None:
      "error: unknown priority 'quays' in programme 'harbour'; did you mean 'quay'?"),
     (["update", "harbour/quay", "--status", "in-progress", "--note", "x"],
      "error: unknown status 'in-progress' in programme 'harbour'; expected one of not_started, in_progress, "
-     "at_risk, stalled, achieved, partly_achieved, abandoned; did you mean 'in_progress'?"),
+     "at_risk, stalled, unverifiable, achieved, partly_achieved, abandoned; did you mean 'in_progress'?"),
     (["update", "harbour/quay", "--status", "done", "--note", "x"],
      "error: unknown status 'done' in programme 'harbour'"),
     (["record", "harbour/quay/berth", "3"],
@@ -381,7 +381,7 @@ def test_in_a_terminal_missing_options_are_asked_for(ws: Path, monkeypatch: pyte
     result = run(ws, "update", "harbour/quay", input="finished\nachieved\nQuay reopened\npaper-2024\n")
     assert result.exit_code == 0, result.output
     # The status is offered from the programme's vocabulary; a wrong answer is asked again.
-    assert "Status (not_started, in_progress, at_risk, stalled, achieved, partly_achieved, abandoned):" in result.stderr
+    assert "Status (not_started, in_progress, at_risk, stalled, unverifiable, achieved, partly_achieved, abandoned):" in result.stderr
     assert "'finished' is not one of" in result.stderr
     assert "Note (what the evidence shows):" in result.stderr
     assert "Source for 'achieved' (id or URL):" in result.stderr

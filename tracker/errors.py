@@ -90,6 +90,10 @@ class Unreachable(TrackerError):
     """No connection to the mail server could be made, even after the retries."""
 
 
+class EvidenceError(TrackerError):
+    """The archive of a source cannot be read or written as asked (no capture, a broken WARC file)."""
+
+
 # Signals passed inside the library, turned into one of the errors above (or a `Problem`)
 # before anything reaches a user.
 
@@ -107,6 +111,14 @@ class YamlStop(Exception):
         self.field = field
 
 
+class PoolLost(Exception):
+    """The process pool's own thread has died (it could not start a process): `reason` says why."""
+
+    def __init__(self, reason: BaseException) -> None:
+        super().__init__(str(reason))
+        self.reason = reason
+
+
 class SmtpTransient(Exception):
     """A failure worth retrying (4xx replies, dropped connections)."""
 
@@ -117,6 +129,20 @@ class SmtpPermanent(Exception):
 
 class SmtpNoConnection(SmtpTransient):
     """Transient, and no connection at all could be made."""
+
+
+class FetchFailed(Exception):
+    """A source URL could not be fetched: `result` is "error" or "timeout", `reason` says why
+    in a few words (shown after the result: `error: too large`)."""
+
+    def __init__(self, result: str, reason: str, connecting: bool = False) -> None:
+        super().__init__(f"{result}: {reason}")
+        self.result = result
+        self.reason = reason
+        self.connecting = connecting  # no connection was made: another address of the host may do
+
+    def __reduce__(self) -> tuple[type, tuple[str, str, bool]]:
+        return (FetchFailed, (self.result, self.reason, self.connecting))
 
 
 def display_path(path: Path, root: Path) -> str:

@@ -51,18 +51,22 @@ def today() -> dt.date:
 
 
 class Reference(click.ParamType):
-    """PROGRAMME/PRIORITY[/ITEM]: ids separated by slashes, each a slug."""
+    """PROGRAMME/PRIORITY[/ITEM]: ids separated by slashes, each a slug. With `least`, the first
+    `least` parts are required and the others optional (PROGRAMME[/PRIORITY])."""
 
-    def __init__(self, *parts: str) -> None:
+    def __init__(self, *parts: str, least: Optional[int] = None) -> None:
         self.parts = parts
-        self.name = "/".join(parts)
+        self.least = len(parts) if least is None else least
+        self.name = "/".join(parts[: self.least]) + "".join(f"[/{p}]" for p in parts[self.least:])
 
     def convert(self, value: Any, param: Optional[click.Parameter], ctx: Optional[click.Context]) -> tuple[str, ...]:
         if isinstance(value, tuple):
             return value
         pieces = str(value).split("/") if len(self.parts) > 1 else [str(value)]
-        if len(pieces) != len(self.parts):
-            self.fail(f"expected {self.name} ({len(self.parts)} ids separated by '/') but got {value!r}", param, ctx)
+        if not self.least <= len(pieces) <= len(self.parts):
+            count = (f"{len(self.parts)}" if self.least == len(self.parts)
+                     else f"{self.least} to {len(self.parts)}")
+            self.fail(f"expected {self.name} ({count} ids separated by '/') but got {value!r}", param, ctx)
         for name, piece in zip(self.parts, pieces):
             if not SLUG_RE.match(piece) or len(piece) > MAX_SLUG:
                 self.fail(f"{name} must be an id of lowercase letters, digits and single hyphens, "

@@ -1,11 +1,14 @@
-"""The status table: each priority's current status, last entry, next milestone and staleness."""
+"""The status table: each priority's current status, last entry, next milestone, staleness, and
+whether that status rests only on sources whose links were found dead (archive/, tracker/evidence)."""
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import asdict, dataclass
+from pathlib import Path
 from typing import Any, Optional
 
-from tracker.model.records import Programme
+from tracker.evidence import state
+from tracker.model.records import Entry, Programme
 
 
 @dataclass(frozen=True)
@@ -20,15 +23,31 @@ class Row:
     next_milestone_due: Optional[dt.date]
     overdue: bool
     stale: bool
+    dead_sources: tuple[str, ...] = ()  # the sources of the current status, when every one is dead
 
     def as_json(self) -> dict[str, Any]:
         out = asdict(self)
+        # Present only when flagged: the rows of programmes without dead links keep their shape.
+        if self.dead_sources:
+            out["dead_sources"] = list(self.dead_sources)
+        else:
+            del out["dead_sources"]
         for key in ("last_entry", "next_milestone_due"):
             out[key] = out[key].isoformat() if out[key] else None
         return out
 
 
-def rows(programme: Programme, as_of: dt.date) -> list[Row]:
+def rests_on_dead(entry: Optional[Entry], dead: frozenset[str]) -> tuple[str, ...]:
+    """The sources of `entry` when it cites some and every one is a registered source whose link
+    was dead (an entry citing a URL directly, or any live source, rests on more than dead links)."""
+    if entry is None or not entry.sources or not all(ref in dead for ref in entry.sources):
+        return ()
+    return tuple(dict.fromkeys(entry.sources))
+
+
+def rows(programme: Programme, as_of: dt.date, archive: Optional[Path] = None) -> list[Row]:
+    """One row per priority; with `archive` (the workspace's archive/), dead sources are flagged."""
+    dead = state.known_on(archive, programme.id, as_of).dead_sources(programme) if archive else frozenset()
     out = []
     for priority in programme.priorities:
         latest = priority.latest_entry(as_of)
@@ -44,11 +63,12 @@ def rows(programme: Programme, as_of: dt.date) -> list[Row]:
             next_milestone_due=milestone.due if milestone else None,
             overdue=milestone.overdue(as_of) if milestone else False,
             stale=programme.is_stale(priority, as_of),
+            dead_sources=rests_on_dead(latest, dead),
         ))
     return out
 
 
-def as_json(programmes: list[Programme], as_of: dt.date) -> dict[str, Any]:
+def as_json(programmes: list[Programme], as_of: dt.date, archive: Optional[Path] = None) -> dict[str, Any]:
     return {
         "as_of": as_of.isoformat(),
         "programmes": [
@@ -56,18 +76,18 @@ def as_json(programmes: list[Programme], as_of: dt.date) -> dict[str, Any]:
                 "id": p.id,
                 "title": p.title,
                 "review_every_days": p.review_every_days,
-                "priorities": [r.as_json() for r in rows(p, as_of)],
+                "priorities": [r.as_json() for r in rows(p, as_of, archive)],
             }
             for p in programmes
         ],
     }
 
 
-def as_table(programme: Programme, as_of: dt.date) -> str:
+def as_table(programme: Programme, as_of: dt.date, archive: Optional[Path] = None) -> str:
     """A plain-text table, one line per priority."""
     header = ("PRIORITY", "STATUS", "LAST ENTRY", "NEXT MILESTONE", "FLAGS")
     lines = []
-    for r in rows(programme, as_of):
+    for r in rows(programme, as_of, archive):
         milestone = "-"
         if r.next_milestone:
             milestone = r.next_milestone + (f" (due {r.next_milestone_due})" if r.next_milestone_due else "")
@@ -75,6 +95,7 @@ def as_table(programme: Programme, as_of: dt.date) -> str:
             flag for flag, on in (
                 (f"stale: no entry in {programme.review_every_days} days", r.stale),
                 ("milestone overdue", r.overdue),
+                (f"rests only on dead sources: {', '.join(r.dead_sources)}", bool(r.dead_sources)),
             ) if on
         )
         lines.append((r.priority, r.label, str(r.last_entry or "-"), milestone, flags or "-"))

@@ -18,9 +18,10 @@ from typing import Optional
 
 from tracker import templating
 from tracker.digest import counts as summary
-from tracker.model.addresses import mailbox
 from tracker.i18n.po import Translations
+from tracker.model.addresses import mailbox
 from tracker.model.records import Programme
+from tracker.report.content import corrections
 from tracker.report.content.language import Language
 
 #: CRLF line ends as on the wire; bodies encoded to 7-bit so any server takes them.
@@ -37,6 +38,7 @@ class Edition:
     previous: Optional[dt.date]  # the edition before it, compared against in "what changed"
     lang: str = ""  # the edition's language ("": the programme's primary)
     translations: Optional[Translations] = None  # its PO file, for a language other than the data's
+    last_sent: Optional[dt.date] = None  # the latest earlier edition emailed: corrections since then are named
 
     @property
     def key(self) -> str:
@@ -78,6 +80,9 @@ class BodyContext:
     previous: Optional[dt.date]
     changes: list[summary.Change]
     archive_url: Optional[str]
+    corrections: list[str]  # corrections made since the last edition sent, one line each, in its language
+    last_sent: Optional[dt.date]
+    last_sent_date: str  # as the language writes it
 
 
 def message_id(edition: Edition, address: str, sender: Address, test: bool = False) -> str:
@@ -120,6 +125,9 @@ def body_context(edition: Edition, name: str, address: str, archive_url: Optiona
         previous=edition.previous,
         changes=summary.what_changed(programme, edition.previous, edition.as_of, wording),
         archive_url=archive_url,
+        corrections=corrections.lines(lang, edition.last_sent, edition.as_of),
+        last_sent=edition.last_sent,
+        last_sent_date=lang.date(edition.last_sent),
     )
 
 

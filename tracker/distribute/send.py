@@ -141,9 +141,16 @@ def _editions(ws: Workspace, settings: Settings, programmes: list[Programme], as
                                  langs=tuple(dict.fromkeys(lang for _, lang in missing))).written
     editions = []
     for p, lang in wanted:
+        log = deliveries.read(ws.reports / p.id, ws.display(ws.reports / p.id / deliveries.LOG_NAME))
         translations = po.read(po.po_path(p, lang), ws.root) if lang != p.language else None
         editions.append(message.Edition(p, as_of, pdf(p, lang), previous_edition(ws.reports / p.id, p.id, as_of),
-                                        lang, translations))
+                                        lang, translations, log.last_sent(as_of)))
+    for p in programmes:
+        pending = p.pending()
+        if pending:
+            count = f"{len(pending)} draft{'s' if len(pending) > 1 else ''}"
+            outcome.warnings.append(f"{p.id}: {count} waiting for review {'are' if len(pending) > 1 else 'is'} "
+                                    f"left out of the edition (see `tracker review {p.id}`)")
     return editions
 
 

@@ -21,7 +21,7 @@ def located(programme: Programme, translated: Optional[Translated] = None) -> li
     doc = programme.origin
     assert doc is not None, "a programme built by validation carries its origin"
     out = []
-    for text in [*texts.walk(programme), *texts.urls(programme)]:
+    for text in [*texts.walk(programme), *texts.replaced(programme), *texts.urls(programme)]:
         found = translated(text.context, text.text) if translated is not None else None
         if found is not None:
             words, lang, path, line = found
@@ -51,8 +51,6 @@ def check(programme: Programme, translated: Optional[Translated] = None) -> None
     found = problems(programme, translated)
     if found:
         raise InvalidData(found)
-
-
 
 
 def warnings(ws: object, programmes: list[Programme]) -> list[str]:

@@ -17,6 +17,7 @@ STATUS_ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 PARTIAL_DATE_RE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
 URL_RE = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
+DATED_REF_RE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:#[1-9]\d{0,5})?$")
 COLOUR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
 MAX_SLUG = 64
 
@@ -97,11 +98,13 @@ class Slug(Type):
 
 @dataclass(frozen=True)
 class StatusId(Type):
-    """A status id: lowercase letters, digits and underscores."""
+    """A status id (or a reason id: `what`): lowercase letters, digits and underscores."""
+
+    what: str = "status"
 
     def check(self, value: Any) -> str:
         if not isinstance(value, str) or not STATUS_ID_RE.match(value) or len(value) > MAX_SLUG:
-            raise Bad(f"expected a status id (lowercase letters, digits, underscores) but got {describe(value)}")
+            raise Bad(f"expected a {self.what} id (lowercase letters, digits, underscores) but got {describe(value)}")
         return value
 
     def schema(self) -> dict[str, Any]:
@@ -115,6 +118,26 @@ class Date(Type):
 
     def schema(self) -> dict[str, Any]:
         return {"type": "string", "format": "date", "pattern": DATE_RE.pattern}
+
+
+@dataclass(frozen=True)
+class DatedRef(Type):
+    """The record of a date that a correction names: YYYY-MM-DD, or YYYY-MM-DD#N for the Nth of that date."""
+
+    def check(self, value: Any) -> str:
+        if isinstance(value, dt.date):
+            return value.isoformat()
+        if isinstance(value, str) and DATED_REF_RE.match(value):
+            try:
+                dt.date.fromisoformat(value[:10])
+                return value
+            except ValueError:
+                pass
+        raise Bad(f"expected a real date written YYYY-MM-DD, or YYYY-MM-DD#N for the Nth record of "
+                  f"that date, but got {describe(value)}")
+
+    def schema(self) -> dict[str, Any]:
+        return {"type": "string", "pattern": DATED_REF_RE.pattern}
 
 
 @dataclass(frozen=True)
@@ -292,3 +315,36 @@ class RelativePath(Type):
 
     def schema(self) -> dict[str, Any]:
         return {"type": "string", "pattern": r"^(?!/)(?!.*\.\.)[^\\:]+$"}
+
+
+@dataclass(frozen=True)
+class Label(Type):
+    """Free text that YAML may read as a number (a version such as 2026.1): kept as text."""
+
+    max_length: int = 200
+
+    def check(self, value: Any) -> str:
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return str(value)
+        return Text(self.max_length).check(value)
+
+    def schema(self) -> dict[str, Any]:
+        return {"type": ["string", "number"]}
+
+
+@dataclass(frozen=True)
+class Said(Type):
+    """What a corrected field said or says: a text, a number, or a list of texts (sources)."""
+
+    def check(self, value: Any) -> Any:
+        if isinstance(value, str) and value.strip():
+            return value.strip()
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return Number().check(value)
+        if isinstance(value, list) and all(isinstance(v, str) and v.strip() for v in value):
+            return [v.strip() for v in value]
+        raise Bad(f"expected a text, a number or a list of texts but got {describe(value)}")
+
+    def schema(self) -> dict[str, Any]:
+        return {"anyOf": [{"type": "string", "minLength": 1}, {"type": "number"},
+                          {"type": "array", "items": {"type": "string", "minLength": 1}}]}

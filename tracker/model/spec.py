@@ -5,7 +5,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from tracker.model import fields as f
-from tracker.model.records import Entry, Indicator, Milestone, Point, Priority, Programme, Source, StatusDef
+from tracker.model.records import (ENTRY_FIELDS, OBSERVATION_FIELDS, OFF, REVIEW_MODES, Correction, Entry, FieldChange,
+                                   Indicator, LogLine, Milestone, Point, Priority, Programme, ReasonDef, Source,
+                                   StatusDef)
 
 SOURCE_KINDS = ("official", "press", "reprint", "other")
 
@@ -44,6 +46,19 @@ class MapOf:
     max_items: int = 10_000
 
 
+@dataclass(frozen=True)
+class ReviewMode(f.Type):
+    """required, self-allowed or off; `off` unquoted is YAML's false, and means off too."""
+
+    def check(self, value: Any) -> str:
+        if value is False:
+            return OFF
+        return f.Choice(REVIEW_MODES).check(value)
+
+    def schema(self) -> dict[str, Any]:
+        return {"enum": [*REVIEW_MODES, False]}
+
+
 SOURCE = Record("source", Source, (
     Field("id", f.Slug(), True, "Id cited by entries, milestones and observations."),
     Field("title", f.Text(), True, "Title of the document or article."),
@@ -64,12 +79,31 @@ STATUS = Record("status", StatusDef, (
     Field("rank", f.Integer(-100, 100), False, "Higher is better; tells an improvement from a decline."),
 ), "A status in the programme's own vocabulary.")
 
+REASON = Record("reason", ReasonDef, (
+    Field("id", f.StatusId("reason"), True, "Id used in history entries' reason:, e.g. lacks_funding."),
+    Field("label", f.Text(200), True, "Label shown to readers."),
+    Field("definition", f.Text(), True, "Published definition of the reason."),
+), "A reason in the programme's own vocabulary of why a priority stalled, is at risk or was abandoned.")
+
+
+def _review(what: str) -> tuple[Field, ...]:
+    """The fields of a record that may be written as a draft and approved by someone else."""
+    return (
+        Field("draft", f.Boolean(), False,
+              f"true while the {what} waits for approval: no edition, email or archive shows it."),
+        Field("approved_by", f.Text(200), False, f"Who approved the {what}; never its author (by)."),
+        Field("approved_on", f.Date(), False, f"When the {what} was approved: editions from that date on show it."),
+    )
+
+
 ENTRY = Record("history entry", Entry, (
     Field("date", f.Date(), True, "Date of the assessment, YYYY-MM-DD."),
     Field("status", f.StatusId(), True, "A status id from the vocabulary."),
     Field("note", f.Text(), False, "What the evidence shows; required for at_risk and stalled."),
     Field("sources", ListOf(f.SourceRef(), 100), False, "Source ids or URLs; required for achieved and partly_achieved."),
     Field("by", f.Text(200), False, "Who made the assessment."),
+    Field("reason", f.StatusId("reason"), False, "Why it stalled, is at risk or was abandoned: a reason id."),
+    *_review("entry"),
 ), "A dated status assessment. The latest entry on or before the as-of date is the current status.")
 
 MILESTONE = Record("milestone", Milestone, (
@@ -79,6 +113,8 @@ MILESTONE = Record("milestone", Milestone, (
     Field("done", f.Date(), False, "When it was done, YYYY-MM-DD; empty while open."),
     Field("sources", ListOf(f.SourceRef(), 100), False, "Source ids or URLs."),
     Field("note", f.Text(), False),
+    Field("by", f.Text(200), False, "Who recorded the completion."),
+    *_review("completion"),
 ))
 
 BASELINE = Record("baseline", Point, (
@@ -100,6 +136,8 @@ OBSERVATION = Record("observation", Point, (
     Field("value", f.Number(), True),
     Field("source", f.SourceRef(), False, "Source id or URL."),
     Field("note", f.Text(), False),
+    Field("by", f.Text(200), False, "Who recorded the figure."),
+    *_review("observation"),
 ))
 
 INDICATOR = Record("indicator", Indicator, (
@@ -113,6 +151,25 @@ INDICATOR = Record("indicator", Indicator, (
     Field("note", f.Text(), False),
 ))
 
+CHANGE = Record("change", FieldChange, (
+    Field("was", f.Said(), False, "What the field said before (empty: it said nothing)."),
+    Field("now", f.Said(), True, "What it says from the correction's date on."),
+))
+
+CORRECTION = Record("correction", Correction, (
+    Field("date", f.Date(), True, "When the correction was made: editions from that date on show it."),
+    Field("entry", f.DatedRef(), False,
+          "The history entry corrected: its date, or DATE#N for the Nth entry of that date."),
+    Field("indicator", f.Slug(), False, "The indicator whose observation is corrected."),
+    Field("observation", f.DatedRef(), False,
+          "The observation corrected: its date, or DATE#N for the Nth of that date."),
+    Field("changes", MapOf(f.Choice(tuple(dict.fromkeys(ENTRY_FIELDS + OBSERVATION_FIELDS))), CHANGE, 10), True,
+          "What changes, field by field: {status: {was: in_progress, now: stalled}}."),
+    Field("why", f.Text(), True, "Why the correction was made, for readers."),
+    Field("by", f.Text(200), False, "Who made the correction."),
+    *_review("correction"),
+), "A dated, explained change to what an entry or an observation says; the entry itself is never edited.")
+
 PRIORITY = Record("priority", Priority, (
     Field("id", f.Slug(), True),
     Field("title", f.Text(), True),
@@ -121,7 +178,17 @@ PRIORITY = Record("priority", Priority, (
     Field("history", ListOf(ENTRY), False),
     Field("milestones", ListOf(MILESTONE), False),
     Field("indicators", ListOf(INDICATOR), False),
+    Field("corrections", ListOf(CORRECTION), False,
+          "Corrections of the history and observations, oldest first (tracker correct)."),
 ))
+
+LOG_LINE = Record("review log line", LogLine, (
+    Field("date", f.Date(), True, "When the draft was rejected."),
+    Field("item", f.Text(), True, "What the draft said."),
+    Field("by", f.Text(200), True, "Who rejected it."),
+    Field("why", f.Text(), True, "Why it was rejected."),
+    Field("drafted_by", f.Text(200), False, "Who wrote the draft."),
+), "A draft rejected in review (tracker reject).")
 
 PROGRAMME = Record("programme", Programme, (
     Field("id", f.Slug(), True, "Programme id, used in file names and commands."),
@@ -136,9 +203,15 @@ PROGRAMME = Record("programme", Programme, (
           "translations in policies/<id>.<lang>.po (default: [language])."),
     Field("logo", f.RelativePath(), False, "Logo image inside the workspace, e.g. assets/logo.svg."),
     Field("accent", f.Colour(), False, "Accent colour of reports, #rrggbb."),
+    Field("method_version", f.Label(), False, "Version of the assessment method, e.g. 2026.1; printed on every edition."),
+    Field("review", ReviewMode(), False,
+          "required: the commands write drafts that someone other than their author approves; "
+          "self-allowed: authors may approve their own; off (the default): no drafts."),
     Field("sources", ListOf(SOURCE), False),
     Field("statuses", ListOf(STATUS, 50), False, "Replaces the default status vocabulary."),
+    Field("reasons", ListOf(REASON, 50), False, "Replaces the default vocabulary of reasons."),
     Field("priorities", ListOf(PRIORITY, 5000), True),
+    Field("review_log", ListOf(LOG_LINE, 100_000), False, "Drafts rejected in review, one line each."),
 ), "A programme of stated priorities, tracked by `tracker`.")
 
 

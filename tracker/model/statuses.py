@@ -1,11 +1,11 @@
-"""The default status vocabulary: a closed list, each status with a published definition.
+"""The default vocabularies: statuses and reasons, closed lists, each item with a published definition.
 
 Colours are dark enough for white badge text to pass WCAG AA (4.5:1); a status is always shown
 with its label too, never by colour alone. In-progress ratings are kept apart from final ones.
 """
 from __future__ import annotations
 
-from tracker.model.records import StatusDef
+from tracker.model.records import ReasonDef, StatusDef
 
 
 def N_(message: str) -> str:
@@ -38,6 +38,11 @@ DEFAULT_STATUSES: tuple[StatusDef, ...] = (
         needs_note=True, rank=0,
     ),
     StatusDef(
+        "unverifiable", N_("Cannot be verified"), "#2f6b6b",
+        N_("No public evidence either way: the claim can be neither confirmed nor refuted"),
+        needs_note=True, rank=2,
+    ),
+    StatusDef(
         "achieved", N_("Achieved"), "#1e6b34",
         N_("The priority has been delivered as stated, shown by a cited source."),
         final=True, needs_source=True, rank=5,
@@ -53,4 +58,28 @@ DEFAULT_STATUSES: tuple[StatusDef, ...] = (
         N_("The priority has been dropped, explicitly or by being replaced. It stays listed."),
         final=True, rank=-1,
     ),
+)
+
+
+#: Why a priority stalled, is at risk or was abandoned (an entry's `reason:`). A programme may
+#: replace the list with its own `reasons:`.
+DEFAULT_REASONS: tuple[ReasonDef, ...] = (
+    ReasonDef("not_prioritised", N_("Not prioritised"),
+              N_("Other priorities came first: no money, staff or time has been given to this one.")),
+    ReasonDef("reversed", N_("Reversed"),
+              N_("A U-turn: those who stated the priority have changed course and now act against it.")),
+    ReasonDef("lacks_funding", N_("Lacks funding"),
+              N_("The money needed has not been found, or has been cut.")),
+    ReasonDef("partner_withdrew", N_("Partner withdrew"),
+              N_("A country, company or organisation the priority depends on has pulled out.")),
+    ReasonDef("external_shock", N_("External shock"),
+              N_("Events outside the programme's control (a crisis, a conflict, sanctions, a pandemic) "
+              "have stopped or slowed it.")),
+    ReasonDef("superseded", N_("Superseded"),
+              N_("Replaced by another plan, agreement or priority that takes its place.")),
+    ReasonDef("already_done", N_("Already done"),
+              N_("It had been delivered before it was stated (for example by a previous government): "
+              "there is nothing new to do.")),
+    ReasonDef("other", N_("Other"),
+              N_("None of the above; the note says why.")),
 )

@@ -10,7 +10,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Optional
+from typing import TYPE_CHECKING, Callable, Optional
+
+if TYPE_CHECKING:  # pragma: no cover
+    from tracker.evidence.state import Known
 
 FORMATS = ("html", "pdf")
 PDF_VARIANTS = ("pdf/a-3b", "pdf/ua-1")
@@ -24,6 +27,10 @@ class RenderOptions:
     pdf_variant: str = PDF_VARIANTS[0]  # --pdf-variant: pdf/a-3b (default) or pdf/ua-1
     since: Optional[dt.date] = None  # --since: compare with this date, not the previous edition
     editions: Optional[Path] = None  # folder holding earlier editions (<folder>/<id>/); default reports/
+    drafts: bool = False  # --drafts: a preview with drafts waiting for review, into <out>/<id>/drafts/
+
+
+DRAFTS = "drafts"  # the folder of previews beside a programme's editions
 
 
 def edition_stem(programme_id: str, as_of: dt.date, lang: Optional[str] = None) -> str:
@@ -32,11 +39,15 @@ def edition_stem(programme_id: str, as_of: dt.date, lang: Optional[str] = None) 
     return f"{stem}.{lang}" if lang else stem
 
 
-def edition_paths(out: Path, programme_id: str, as_of: dt.date, lang: Optional[str] = None) -> dict[str, Path]:
+def edition_paths(out: Path, programme_id: str, as_of: dt.date, lang: Optional[str] = None,
+                  drafts: bool = False) -> dict[str, Path]:
     """Where an edition's files go, by format: `<out>/<id>/<id>-<as-of>.<format>` in the primary
-    language (lang None), `<out>/<id>/<id>-<as-of>.<lang>.<format>` in another."""
+    language (lang None), `<out>/<id>/<id>-<as-of>.<lang>.<format>` in another; a preview with
+    drafts (never distributed or published) goes to `<out>/<id>/drafts/`, named the same way
+    (`<out>/<id>/drafts/<id>-<as-of>.zh-Hans.html`)."""
+    folder = out / programme_id / DRAFTS if drafts else out / programme_id
     stem = edition_stem(programme_id, as_of, lang)
-    return {fmt: out / programme_id / f"{stem}.{fmt}" for fmt in FORMATS}
+    return {fmt: folder / f"{stem}.{fmt}" for fmt in FORMATS}
 
 
 def other_language(programme_lang: str, primary: str) -> Optional[str]:
@@ -73,6 +84,11 @@ class EditionInputs:
     logo: Optional[str]  # data: URL
     template_dir: Optional[Path]
     pdf_variant: str
+    evidence: Optional["Known"] = None  # checks and captures of the sources known on the as-of date
+    drafts: bool = False  # a preview with drafts included, marked "DRAFT — not for distribution"
+    #: The method version the edition compared with was made with: "" when it stated none, None
+    #: when unknown (no earlier edition, or one made before tracker recorded it).
+    since_method: Optional[str] = None
 
     @property
     def data(self) -> bytes:

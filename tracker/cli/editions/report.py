@@ -30,10 +30,13 @@ from tracker.report import FORMATS, PDF_VARIANTS, RenderOptions, build
                    "Default: every language of each programme (its `languages`).")
 @click.option("--force", is_flag=True,
               help="Render every edition, even those whose inputs have not changed since they were written.")
+@click.option("--drafts", is_flag=True,
+              help="A preview with the drafts waiting for review, marked \"DRAFT \u2014 not for distribution\", "
+                   "into <out>/<id>/drafts/ (never distributed or published).")
 @pass_context
 def report(obj: Context, programme_ids: tuple[str, ...], as_of: Optional[dt.date], fmt: str,
            out: Optional[Path], since: Optional[dt.date], template_dir: Optional[Path], pdf_variant: str,
-           jobs: int, force: bool, langs: tuple[str, ...]) -> None:
+           jobs: int, force: bool, langs: tuple[str, ...], drafts: bool) -> None:
     """Render dated HTML and PDF reports: reports/<id>/<id>-<as-of>.html and .pdf.
 
     A programme published in several languages (`languages: [en, zh-Hans]`) gets one edition
@@ -42,7 +45,8 @@ def report(obj: Context, programme_ids: tuple[str, ...], as_of: Optional[dt.date
     Prints the path of each edition file, in programme order. An edition whose inputs
     (programme file, templates, options, as-of date, tracker version...) have not changed since
     it was written is not rendered again: its path is printed all the same, and on a terminal
-    stderr says it was up to date. --force renders every edition.
+    stderr says it was up to date. --force renders every edition. --drafts renders a preview
+    with the drafts waiting for review into reports/<id>/drafts/.
     """
     as_of = as_of or today()
     if since is not None and since >= as_of:
@@ -52,7 +56,7 @@ def report(obj: Context, programme_ids: tuple[str, ...], as_of: Optional[dt.date
     formats = FORMATS if fmt == "all" else (fmt,)
     folder = out or ws.reports
     options = RenderOptions(template_dir=template_dir.absolute() if template_dir else None,
-                            pdf_variant=pdf_variant, since=since, editions=folder)
+                            pdf_variant=pdf_variant, since=since, editions=folder, drafts=drafts)
     terminal = sys.stderr.isatty()
     bar = _Bar() if terminal else None
     try:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from markupsafe import Markup, escape
 
 from tracker.i18n import fonts
-from tracker.report.content import formatting as fmt
+from tracker.i18n import locale as fmt
 
 if TYPE_CHECKING:  # pragma: no cover
     from tracker.report.content.language import Language

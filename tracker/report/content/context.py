@@ -1,13 +1,14 @@
 """What a report shows, computed before any template runs: templates only display.
 
-Sections are built in reading order (cover, summary, what changed, priorities, sources, method)
-so that sources are numbered in the order a reader first meets them.
+Sections are built in reading order (cover, summary, what changed, corrections, priorities,
+sources, method, the corrections log) so that sources are numbered in the order a reader first
+meets them. A preview with drafts (`tracker report --drafts`) is marked as a draft throughout.
 """
 from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Optional
 
 from markupsafe import Markup
@@ -16,15 +17,16 @@ from tracker import __version__
 from tracker.digest import changes
 from tracker.i18n import fonts
 from tracker.model.records import Programme, Source
-from tracker.report.content import colours, priorities, summary, whatchanged
+from tracker.report.content import colours, corrections, priorities, summary, whatchanged
 from tracker.report.content.citations import Citations, Cited
 from tracker.report.content.language import Language, Shown
 from tracker.report.content.views import N_, Badge, badge
-from tracker.report.edition import edition_stem, other_language
-from tracker.report.run.inputs import EditionInputs
+from tracker.report.edition import EditionInputs, edition_stem, other_language
 from tracker.report.run.revision import Revision
 
 DEFAULT_ACCENT = "#1f4e79"
+DRAFT_MARK = N_("DRAFT \u2014 not for distribution")
+SENTENCE_ENDS = (".", "!", "?", "\u3002", "\uff01", "\uff1f")  # a definition ending otherwise gets a full stop
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,7 @@ class Cover:
     previous: Optional[dt.date]
     previous_from: str
     priorities: int
+    method_version: str  # "" when the programme states none (a version number: not translated)
 
 
 @dataclass(frozen=True)
@@ -79,9 +82,18 @@ class MethodStatus:
 
 
 @dataclass(frozen=True)
+class MethodReason:
+    id: str
+    label: Shown
+    definition: Shown
+
+
+@dataclass(frozen=True)
 class Method:
     statuses: list[MethodStatus]
     review_every_days: int
+    reasons: list[MethodReason]
+    version: str  # the programme's method_version, "" when none
     texts: int = 0  # texts of the programme this edition shows
     untranslated: int = 0  # of which shown in the data's language for want of a (current) translation
     languages: bool = False  # the edition is a translation: the method says how much of it
@@ -104,15 +116,19 @@ class ReportContext:
     changes: whatchanged.WhatChanged
     priorities: list[priorities.PriorityView]
     sources: list[Cited]
-    other_sources: list[Cited]
+    other_sources: list[Cited]  # registered, not cited (numbered 0), each with its evidence
+    evidence: bool  # whether the archive knows anything of this programme's sources on the as-of date
     method: Method
+    corrections: corrections.Corrections
+    draft: bool  # a preview with drafts waiting for review: "DRAFT — not for distribution"
+    draft_mark: str
 
 
 def build(programme: Programme, as_of: dt.date, inputs: EditionInputs, lang: Optional[Language] = None) -> ReportContext:
     """What the edition of `programme` as of `as_of` says, in the language of `lang` (default:
     the data's own language)."""
     lang = lang or Language(programme, programme.language)
-    cite = Citations(programme, lang)
+    cite = Citations(programme, lang, inputs.evidence)
     accent = programme.accent or DEFAULT_ACCENT
     theme = Theme(accent, colours.darken_to(accent), colours.text_on(accent), colours.tint(accent, 0.08))
     stated = stated_source(programme, as_of)
@@ -133,22 +149,28 @@ def build(programme: Programme, as_of: dt.date, inputs: EditionInputs, lang: Opt
         previous=inputs.since,
         previous_from=inputs.since_from,
         priorities=len(programme.priorities),
+        method_version=programme.method_version,
     )
     found = changes.between(programme, inputs.since, as_of)
     summary_ = summary.build(lang, as_of, found)
-    changed = whatchanged.build(lang, inputs.since, inputs.since_from, as_of, found, cite)
+    changed = whatchanged.build(lang, inputs.since, inputs.since_from, as_of, found, cite, inputs.since_method)
+    corrected = corrections.build(lang, inputs.since, as_of)
     views = [priorities.build(p, lang, as_of, cite, accent) for p in programme.priorities]
     plain_title = " ".join(title.text.split())
     owner = lang.text(programme, "owner")
     summary_text = lang.text(programme, "summary")
     sources = cite.listing()
     other = cite.uncited()
-    method = Method([_method_status(lang, s.id) for s in programme.statuses], programme.review_every_days)
-    from dataclasses import replace
-
+    method = Method([_method_status(lang, s.id) for s in programme.statuses], programme.review_every_days,
+                    [MethodReason(r.id, lang.reason(r, "label"), lang.reason(r, "definition"))
+                     for r in programme.reasons],
+                    programme.method_version)
+    draft_mark = lang.words(DRAFT_MARK)
+    # Counted once every section has asked for its texts (corrections and reasons included).
     if lang.translated_edition:
         method = replace(method, texts=lang.shown_count(), untranslated=len(lang.untranslated), languages=True,
                          original_name=lang.language_name(lang.data))
+    meta_title = lang.words("{title}: progress up to {date}").format(title=plain_title, date=lang.date(as_of))
     return ReportContext(
         lang=lang.page,
         style=lang.style,
@@ -159,7 +181,8 @@ def build(programme: Programme, as_of: dt.date, inputs: EditionInputs, lang: Opt
                     for other in programme.editions if other != lang.page and lang.page in programme.editions],
         as_of=as_of,
         meta=Meta(
-            title=lang.words("{title}: progress up to {date}").format(title=plain_title, date=lang.date(as_of)),
+            title=lang.words("{mark}: {title}").format(mark=draft_mark, title=meta_title) if inputs.drafts
+            else meta_title,
             author=owner.text or "tracker",
             description=(" ".join(summary_text.text.split()) if summary_text
                          else lang.words("Progress report on {title}").format(title=plain_title)),
@@ -174,7 +197,11 @@ def build(programme: Programme, as_of: dt.date, inputs: EditionInputs, lang: Opt
         priorities=views,
         sources=sources,
         other_sources=other,
+        evidence=inputs.evidence is not None and not inputs.evidence.empty,
         method=method,
+        corrections=corrected,
+        draft=inputs.drafts,
+        draft_mark=draft_mark,
     )
 
 
@@ -209,5 +236,7 @@ def _method_status(lang: Language, status_id: str) -> MethodStatus:
     status = lang.programme.status(status_id)
     needs = [lang.words(need) for need, on in ((N_("a cited source"), status.needs_source),
                                                (N_("a note saying why"), status.needs_note)) if on]
-    return MethodStatus(badge(lang, status_id), lang.status(status, "definition"), status.final,
-                        lang.words(" and ").join(needs))
+    definition = lang.status(status, "definition")
+    if definition.text and not definition.text.endswith(SENTENCE_ENDS):
+        definition = definition.map(definition.text + lang.words("."))
+    return MethodStatus(badge(lang, status_id), definition, status.final, lang.words(" and ").join(needs))

@@ -16,11 +16,11 @@ from typing import TYPE_CHECKING, Any, Optional
 from markupsafe import Markup, escape
 
 from tracker.i18n.scripts import direction, language_of
-from tracker.model.records import Programme, StatusDef
+from tracker.model.records import Programme, ReasonDef, StatusDef
 
 if TYPE_CHECKING:  # pragma: no cover
     from tracker.i18n.po import Translations
-from tracker.report.content import formatting
+from tracker.i18n import locale as cldr
 
 
 @dataclass(frozen=True)
@@ -62,6 +62,16 @@ class Shown:
         return Shown(text, self.lang, self.page, self.untranslated)
 
 
+def where(record: Any, name: str) -> tuple[Any, ...]:
+    """The YAML path the value of `record.name` comes from: the record's own field, or for an
+    entry or observation shown corrected (`applied`), the `now` of the latest correction of it."""
+    for correction in reversed(getattr(record, "applied", ())):
+        change = correction.changes.get(name)
+        if change is not None:
+            return tuple(change.at) + ("now",)
+    return tuple(record.at) + (name,)
+
+
 @dataclass
 class Language:
     """An edition's language and the language of its data: how each user text is shown."""
@@ -73,6 +83,7 @@ class Language:
     #: tracker's own words in the page's language (gettext); English needs none
     translations: gettext.NullTranslations = field(default_factory=gettext.NullTranslations)
     custom_statuses: bool = False  # the programme's own vocabulary: its words are data, not tracker's
+    custom_reasons: bool = False  # likewise for the reasons (`reasons:`)
 
     shown: set[str] = field(default_factory=set)  # contexts of the texts shown
     po: "Optional[Translations]" = None  # the data's texts in the page's language
@@ -80,9 +91,10 @@ class Language:
 
     def __post_init__(self) -> None:
         self.data = self.data or self.programme.language
-        from tracker.i18n.texts import custom_statuses
+        from tracker.i18n.texts import custom_reasons, custom_statuses
 
         self.custom_statuses = custom_statuses(self.programme)
+        self.custom_reasons = custom_reasons(self.programme)
 
     @property
     def translated_edition(self) -> bool:
@@ -124,6 +136,13 @@ class Language:
             return self.text(status, name)
         return self.page_text(self.words(getattr(status, name)))
 
+    def reason(self, reason: ReasonDef, name: str) -> Shown:
+        """A reason's label or definition: the data's words for a programme's own vocabulary,
+        tracker's (translated) for the default one."""
+        if self.custom_reasons:
+            return self.text(reason, name)
+        return self.page_text(self.words(getattr(reason, name)))
+
     # -- dates and numbers ------------------------------------------------------------------
     @property
     def style(self) -> str:
@@ -134,13 +153,13 @@ class Language:
         return self.page if catalog_for(self.page) is not None else "en"
 
     def date(self, value: Optional[dt.date]) -> str:
-        return formatting.date(value, self.style)
+        return cldr.date(value, self.style)
 
     def partial_date(self, value: str) -> str:
-        return formatting.partial_date(value, self.style)
+        return cldr.partial_date(value, self.style)
 
     def number(self, value: Any) -> str:
-        return formatting.number(value, self.style)
+        return cldr.number(value, self.style)
 
     def days(self, n: int) -> str:
         return self.nwords("{n} day", "{n} days", n).format(n=self.number(n))
@@ -155,12 +174,14 @@ class Language:
         return Shown(text, language_of(text, self.data) if text else self.data, self.page)
 
     def text(self, record: Any, name: str) -> Shown:
-        """The field `name` of a programme record (a priority, an entry...), as this edition shows
-        it: its current translation, else the original marked with its own language (counted)."""
+        """The field `name` of a programme record (a priority, an entry, a correction's change...),
+        as this edition shows it: its current translation, else the original marked with its own
+        language (counted). An entry or observation shown corrected says what its latest
+        correction of that field says: that correction's text, translated where it is."""
         value: str = getattr(record, name) or ""
         if not value or self.po is None:
             return self.original(value)
-        context = self.contexts.get(tuple(record.at) + (name,))
+        context = self.contexts.get(where(record, name))
         if context is None:
             return self.original(value)
         self.shown.add(context)
@@ -183,7 +204,10 @@ class Language:
             if po is not None:
                 from tracker.i18n.texts import walk
 
+                from tracker.i18n.texts import aliases
+
                 language.contexts = {tuple(text.at): text.context for text in walk(programme)}
+                language.contexts.update(aliases(programme))
         return language
 
     def located_translation(self, context: str, original: str) -> Optional[tuple[str, str, str, int]]:

@@ -7,12 +7,12 @@ from typing import Optional
 
 from markupsafe import Markup
 
-from tracker.model.records import Indicator, Milestone, Priority
+from tracker.model.records import Entry, Indicator, Milestone, Point, Priority
 from tracker.report.content import charts, colours
 from tracker.report.content.citations import Citations
 from tracker.report.content.language import Language, Shown
 from tracker.report.content.progress import Progress, progress
-from tracker.report.content.views import Badge, badge
+from tracker.report.content.views import N_, Badge, badge
 
 DONE, OVERDUE, DUE, OPEN, LATE = "done", "overdue", "due", "open", "done-late"
 
@@ -25,6 +25,8 @@ class TimelineEntry:
     by: Shown
     cites: tuple[int, ...]
     latest: bool  # the entry that gives the status on the as-of date
+    reason: Shown  # the reason's label, for a stalled, at-risk or abandoned entry (empty when none)
+    corrected: Markup  # "Assessment corrected on DATE: why", when a correction changed what it says
 
 
 @dataclass(frozen=True)
@@ -46,6 +48,7 @@ class PointRow:
     value: Markup
     note: Shown
     cites: tuple[int, ...]
+    corrected: Markup = Markup("")  # "Figure corrected on DATE: why"
 
 
 @dataclass(frozen=True)
@@ -76,6 +79,9 @@ class PriorityView:
     since: Optional[dt.date]
     definition: Shown
     stale: str  # why the status is stale, or ""
+    reason: Shown  # the current entry's reason (label), empty when none
+    reason_definition: Shown
+    corrected: Markup  # "This assessment was corrected on DATE: why" when the current entry was corrected
     timeline: list[TimelineEntry]
     milestones: list[MilestoneView]
     indicators: list[IndicatorView]
@@ -94,11 +100,29 @@ def stale_status(lang: Language, priority: Priority, as_of: dt.date) -> str:
         date=lang.date(entry.date), age=lang.days(age), cadence=lang.days(programme.review_every_days))
 
 
+def reason_label(lang: Language, entry: Optional[Entry]) -> Shown:
+    """The reason an entry gives, by its label in the edition's language (empty when none)."""
+    if entry is None or not entry.reason:
+        return lang.page_text("")
+    return lang.reason(lang.programme.reason(entry.reason), "label")
+
+
+def corrected_mark(lang: Language, record: Entry | Point, sentence: str) -> Markup:
+    """`sentence` ("Assessment {corrections}"...) around every correction applied to the record
+    as shown, "corrected on DATE: why" each; empty when it is shown as written."""
+    if not record.applied:
+        return Markup("")
+    marks = Markup(lang.words("; ")).join(
+        Markup(lang.words("corrected on {date}: {why}")).format(date=lang.date(c.date), why=lang.text(c, "why"))
+        for c in record.applied)
+    return Markup(lang.words(sentence)).format(corrections=marks)
+
+
 def build(priority: Priority, lang: Language, as_of: dt.date, cite: Citations, accent: str) -> PriorityView:
     programme = lang.programme
-    entry = priority.latest_entry(as_of)
-    status = programme.status(entry.status) if entry else None
     history = priority.history_until(as_of)
+    entry = history[-1] if history else None
+    status = programme.status(entry.status) if entry else None
     return PriorityView(
         anchor=f"priority-{priority.id}",
         title=lang.text(priority, "title"),
@@ -108,9 +132,14 @@ def build(priority: Priority, lang: Language, as_of: dt.date, cite: Citations, a
         since=entry.date if entry else None,
         definition=lang.status(status, "definition") if status else lang.original(""),
         stale=stale_status(lang, priority, as_of),
+        reason=reason_label(lang, entry),
+        reason_definition=(lang.reason(programme.reason(entry.reason), "definition") if entry and entry.reason
+                           else lang.page_text("")),
+        corrected=corrected_mark(lang, entry, N_("This assessment was {corrections}")) if entry else Markup(""),
         timeline=[
             TimelineEntry(e.date, badge(lang, e.status), lang.text(e, "note"), lang.text(e, "by"),
-                          cite.cite(e.sources), e is entry)
+                          cite.cite(e.sources), e is entry, reason_label(lang, e),
+                          corrected_mark(lang, e, N_("Assessment {corrections}")))
             for e in history
         ],
         milestones=[_milestone(m, lang, as_of, cite) for m in priority.milestones],
@@ -147,7 +176,7 @@ def _indicator(priority: Priority, i: Indicator, lang: Language, as_of: dt.date,
     rows = [PointRow("baseline", lang.words("Baseline"), i.baseline.date, lang.quantity(i.baseline.value, unit),
                      lang.text(i.baseline, "note"), cite.cite([i.baseline.source]))]
     rows += [PointRow("observation", lang.words("Observation"), o.date, lang.quantity(o.value, unit),
-                      lang.text(o, "note"), cite.cite([o.source]))
+                      lang.text(o, "note"), cite.cite([o.source]), corrected_mark(lang, o, N_("Figure {corrections}")))
              for o in known]
     if target:
         rows.append(PointRow("target", lang.words("Target"), target.date, lang.quantity(target.value, unit),

@@ -10,8 +10,8 @@ from markupsafe import Markup
 from tracker.digest import changes
 from tracker.report.content import charts, colours
 from tracker.report.content.language import Language, Shown
-from tracker.report.content.priorities import stale_status
-from tracker.report.content.views import Badge, Trend, badge, first_sentence, trend
+from tracker.report.content.priorities import reason_label, stale_status
+from tracker.report.content.views import N_, Badge, Trend, badge, first_sentence, trend
 
 
 @dataclass(frozen=True)
@@ -23,6 +23,8 @@ class SummaryRow:
     note: Shown  # the latest note's first sentence
     trend: Trend
     stale: bool
+    reason: Shown  # the current entry's reason (label), empty when none
+    corrected: bool  # the current entry was corrected
 
 
 @dataclass(frozen=True)
@@ -31,12 +33,36 @@ class StatusCount:
     count: int
 
 
+#: The statuses whose priorities are counted by reason (those of the vocabulary that exist).
+TROUBLED = ("stalled", "at_risk", "abandoned")
+NO_REASON = N_("No reason given")
+
+
+@dataclass(frozen=True)
+class ReasonRow:
+    label: Shown
+    definition: Shown
+    counts: list[int]  # per status of `ReasonCounts.statuses`
+    total: int
+
+
+@dataclass(frozen=True)
+class ReasonCounts:
+    """Stalled, at-risk and abandoned priorities counted by the reason of their current entry."""
+
+    statuses: list[Badge]
+    rows: list[ReasonRow]  # reasons in vocabulary order, zero rows left out; "No reason given" last
+    totals: list[int]
+    total: int
+
+
 @dataclass(frozen=True)
 class Summary:
     rows: list[SummaryRow]
     counts: list[StatusCount]
     total: int
     chart: Markup
+    by_reason: ReasonCounts
 
 
 def build(lang: Language, as_of: dt.date, found: list[changes.PriorityChanges]) -> Summary:
@@ -53,6 +79,8 @@ def build(lang: Language, as_of: dt.date, found: list[changes.PriorityChanges]) 
             note=note.map(first_sentence(note.text)) if note else note,
             trend=trend(lang, pc.trend),
             stale=bool(stale_status(lang, pc.priority, as_of)),
+            reason=reason_label(lang, entry),
+            corrected=bool(entry and entry.applied),
         ))
     counts = [StatusCount(badge(lang, s.id), sum(1 for r in rows if r.badge.status == s.id))
               for s in programme.statuses]
@@ -69,4 +97,25 @@ def build(lang: Language, as_of: dt.date, found: list[changes.PriorityChanges]) 
     title = lang.words("Chart of priorities by status: {n} priorities, {parts}.").format(
         n=lang.number(len(rows)), parts=parts)
     chart = charts.status_chart(bars, "chart-statuses", title, lang)
-    return Summary(rows, counts, len(rows), chart)
+    return Summary(rows, counts, len(rows), chart, by_reason(lang, found))
+
+
+def by_reason(lang: Language, found: list[changes.PriorityChanges]) -> ReasonCounts:
+    programme = lang.programme
+    statuses = [s.id for s in programme.statuses if s.id in TROUBLED]
+    tally: dict[tuple[str, str], int] = {}
+    for pc in found:
+        entry = pc.after
+        if entry is not None and entry.status in statuses:
+            key = (entry.reason or "", entry.status)
+            tally[key] = tally.get(key, 0) + 1
+    rows = []
+    for reason in [*programme.reasons, None]:
+        rid = reason.id if reason else ""
+        counts = [tally.get((rid, status), 0) for status in statuses]
+        if sum(counts):
+            rows.append(ReasonRow(lang.reason(reason, "label") if reason else lang.page_text(lang.words(NO_REASON)),
+                                  lang.reason(reason, "definition") if reason else lang.page_text(""),
+                                  counts, sum(counts)))
+    totals = [sum(row.counts[i] for row in rows) for i in range(len(statuses))]
+    return ReasonCounts([badge(lang, s) for s in statuses], rows, totals, sum(totals))

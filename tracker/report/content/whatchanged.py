@@ -13,6 +13,7 @@ from tracker.report.content.language import Language, Shown
 from tracker.report.content.views import Badge, Trend, badge, trend
 
 STATUS, EVIDENCE, VALUE, COMPLETED, SLIPPED = "status", "evidence", "value", "completed", "slipped"
+CORRECTED = "corrected"
 
 
 @dataclass(frozen=True)
@@ -40,16 +41,31 @@ class WhatChanged:
     as_of: dt.date
     changed: list[PriorityChanges]
     unchanged: list[tuple[str, Shown]]  # (anchor, title) of priorities with nothing new
+    method: str = ""  # how the method version changed since the edition compared with, or ""
 
     @property
     def first_edition(self) -> bool:
         return self.since is None
 
 
+def method_change(lang: Language, before: Optional[str], now: str) -> str:
+    """A sentence when the method version differs from the one of the edition compared with;
+    "" when it is the same or unknown (`before` None)."""
+    if before is None or before == now:
+        return ""
+    if not before:
+        return lang.words("The method is now versioned: this edition follows method version {now}.").format(now=now)
+    if not now:
+        return lang.words("The method version is no longer stated (it was {before}).").format(before=before)
+    return lang.words("The method changed from version {before} to version {now}: see the Method section.").format(
+        before=before, now=now)
+
+
 def build(lang: Language, since: Optional[dt.date], since_from: str, as_of: dt.date,
-          found: list[changes.PriorityChanges], cite: Citations) -> WhatChanged:
+          found: list[changes.PriorityChanges], cite: Citations, since_method: Optional[str] = None) -> WhatChanged:
     if since is None:
         return WhatChanged(None, since_from, as_of, [], [])
+    method = method_change(lang, since_method, lang.programme.method_version)
     changed, unchanged = [], []
     for pc in found:
         anchor = f"priority-{pc.priority.id}"
@@ -58,13 +74,24 @@ def build(lang: Language, since: Optional[dt.date], since_from: str, as_of: dt.d
             unchanged.append((anchor, title))
             continue
         changed.append(PriorityChanges(anchor, title, trend(lang, pc.trend), _items(lang, pc, since, cite)))
-    return WhatChanged(since, since_from, as_of, changed, unchanged)
+    return WhatChanged(since, since_from, as_of, changed, unchanged, method)
 
 
 def _items(lang: Language, pc: changes.PriorityChanges, since: dt.date, cite: Citations) -> list[Change]:
     items: list[Change] = []
     words = lambda message, **values: Markup(lang.words(message)).format(**values)  # noqa: E731
-    if pc.status_changed and pc.after is not None:
+    corrected = [c for c in (pc.after.applied if pc.after else ()) if c.date > since and "status" in c.changes]
+    if pc.status_changed and pc.after is not None and corrected and pc.after not in pc.entries:
+        after = badge(lang, pc.after.status)
+        why = lang.text(corrected[-1], "why")
+        day = lang.date(corrected[-1].date)
+        if pc.before is not None:
+            text = words("Status corrected from {before} to {after} on {date}: {why}",
+                         before=badge(lang, pc.before.status).label, after=after.label, date=day, why=why)
+        else:
+            text = words("Status corrected to {after} on {date}: {why}", after=after.label, date=day, why=why)
+        items.append(Change(CORRECTED, lang.words("Status corrected"), corrected[-1].date, text, after, ()))
+    elif pc.status_changed and pc.after is not None:
         after = badge(lang, pc.after.status)
         if pc.before is None:
             text = words("First assessed as {status} on {date}.", status=after.label, date=lang.date(pc.after.date))

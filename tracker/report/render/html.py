@@ -9,7 +9,7 @@ import jinja2
 
 from tracker import templating
 from tracker.errors import RenderError
-from tracker.report.content import formatting
+from tracker.i18n import locale as cldr
 
 _FILTERS: dict[str, tuple[tuple[str, Callable[..., str]], ...]] = {}
 
@@ -18,10 +18,10 @@ def filters(lang: str) -> tuple[tuple[str, Callable[..., str]], ...]:
     """The filters report templates use, on top of Jinja's own: numbers and dates in `lang`
     (one tuple per language, so the environment cache finds it again)."""
     if lang not in _FILTERS:
-        _FILTERS[lang] = (("number", partial(formatting.number, lang=lang)),
-                          ("date", partial(formatting.date, lang=lang)),
-                          ("isodate", formatting.date),
-                          ("partial_date", partial(formatting.partial_date, lang=lang)))
+        _FILTERS[lang] = (("number", partial(cldr.number, lang=lang)),
+                          ("date", partial(cldr.date, lang=lang)),
+                          ("isodate", cldr.date),
+                          ("partial_date", partial(cldr.partial_date, lang=lang)))
     return _FILTERS[lang]
 
 

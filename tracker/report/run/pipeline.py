@@ -65,6 +65,7 @@ def build(ws: Workspace, as_of: dt.date, formats: tuple[str, ...], out: Path,
             except BaseException:
                 _remove(staged, [p.job for p in todo], created)
                 raise
+            _remove({}, [p.job for p in todo], [])  # what a process lost on the way may have staged
     return outcome
 
 
@@ -115,14 +116,14 @@ def plan(ws: Workspace, programmes: list[Programme], as_of: dt.date, formats: tu
     for programme in programmes:
         for lang in languages_of(programme, langs):
             suffix = other_language(lang, programme.primary)
-            paths = {fmt: path for fmt, path in edition_paths(out, programme.id, as_of, suffix).items()
+            paths = {fmt: path for fmt, path in edition_paths(out, programme.id, as_of, suffix, options.drafts).items()
                      if fmt in formats}
             translated = translations.get((programme.id, lang))
             found = inputs.of_programme(ws, programme, as_of, options, lang, translated.raw if translated else b"")
             record = manifest.edition_record(ws, found, programme.id, programme.path, programme.logo, shared,
-                                             programme.editions, programme.language)
+                                             programme.editions, programme.language, programme.method_version)
             outcome.paths.extend(paths.values())
-            previous = manifest.read_manifest(manifest.manifest_path(out, programme.id, as_of, suffix))
+            previous = manifest.read_manifest(manifest.manifest_path(out, programme.id, as_of, suffix, options.drafts))
             if not force and manifest.is_up_to_date(previous, record, paths):
                 log.info("%s (%s): up to date", programme.id, lang)
                 outcome.up_to_date.extend(paths.values())
@@ -141,7 +142,7 @@ def commit(todo: list[Planned], staged: dict[int, Staged], out: Path, as_of: dt.
             _replace(tmp, job.paths[fmt])
         hashes = {fmt: sha for fmt, (_, sha) in files.items()}
         suffix = other_language(job.lang, job.programme.primary) if job.lang else None
-        atomic.write_bytes(manifest.manifest_path(out, job.programme.id, as_of, suffix),
+        atomic.write_bytes(manifest.manifest_path(out, job.programme.id, as_of, suffix, job.options.drafts),
                            manifest.manifest_bytes(planned.record, job.paths, hashes))
         outcome.written.extend(job.paths[fmt] for fmt in job.formats)
         del staged[job.index]
@@ -157,8 +158,8 @@ def _replace(tmp: Path, path: Path) -> None:
 
 
 def _remove(staged: dict[int, Staged], jobs: list[Job], created: list[Path]) -> None:
-    """Undo a failed run: its staged files (those of a process that was stopped midway too, found
-    by their names), and the folders it created (if still empty)."""
+    """Undo a failed run: its staged files (those of a process that was stopped or lost midway
+    too, found by their names), and the folders it created (if still empty)."""
     for result in staged.values():
         for tmp, _ in result.files.values():
             discard(tmp)

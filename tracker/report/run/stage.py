@@ -57,7 +57,9 @@ def render_edition(ws: Workspace, programme: Programme, as_of: dt.date, formats:
                    options: RenderOptions, fingerprint: inputs.Fingerprint, lang: str = "",
                    translations: Optional[Translations] = None) -> dict[str, bytes]:
     """Render one edition in memory, in `lang` (default the programme's primary language), in
-    each format asked for."""
+    each format asked for (a preview with drafts: `options.drafts`)."""
+    if options.drafts:
+        programme = programme.with_drafts()
     gathered = inputs.gather(ws, programme, as_of, fingerprint)
     language = Language.of(programme, lang or programme.primary, translations)
     ctx = context.build(programme, as_of, gathered, language)

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 from tracker.model.workspace import Workspace
-from tracker.report.edition import FORMATS, Outcome, RenderOptions, edition_paths, other_language
+from tracker.report.edition import DRAFTS, FORMATS, Outcome, RenderOptions, edition_paths, other_language
 from tracker.report.run import inputs, manifest
 
 log = logging.getLogger(__name__)
@@ -36,10 +36,12 @@ def _shortcut(ws: Workspace, programme_ids: tuple[str, ...], as_of: dt.date, for
     formats = tuple(fmt for fmt in FORMATS if fmt in formats)
     files = ws.programme_files()
     by_file: dict[str, dict[str, dict[str, Any]]] = {}  # file -> edition language -> manifest
-    for manifest_file in sorted(out.glob(f"*/.*-{as_of.isoformat()}*.inputs.json")):
+    folder_glob = f"*/{DRAFTS}" if options.drafts else "*"
+    for manifest_file in sorted(out.glob(f"{folder_glob}/.*-{as_of.isoformat()}*.inputs.json")):
         recorded = manifest.read_manifest(manifest_file)
         source = recorded["inputs"].get("programme") if recorded else None
-        if not isinstance(source, dict) or source.get("id") != manifest_file.parent.name:
+        folder = manifest_file.parent.parent if options.drafts else manifest_file.parent
+        if not isinstance(source, dict) or source.get("id") != folder.name:
             continue
         lang = recorded["inputs"]["fingerprint"].get("lang", "")  # type: ignore[index]
         editions = by_file.setdefault(source["file"], {})
@@ -70,6 +72,7 @@ def _shortcut(ws: Workspace, programme_ids: tuple[str, ...], as_of: dt.date, for
         path, data, editions = found[pid]
         source = next(iter(editions.values()))["inputs"]["programme"]
         languages, language = tuple(source.get("languages") or ()), source.get("language", "")
+        method = source.get("method_version")  # the same bytes: the same version
         if not languages or not language:
             return None
         asked -= set(languages)
@@ -79,14 +82,15 @@ def _shortcut(ws: Workspace, programme_ids: tuple[str, ...], as_of: dt.date, for
                 return None
             logo = recorded["inputs"]["programme"].get("logo")
             suffix = other_language(lang, languages[0])
-            paths = {fmt: p for fmt, p in edition_paths(out, pid, as_of, suffix).items() if fmt in formats}
+            paths = {fmt: p for fmt, p in edition_paths(out, pid, as_of, suffix, options.drafts).items()
+                     if fmt in formats}
             translations = b""
             if lang != language:
                 po_file = path.parent / f"{pid}.{lang}.po"
                 translations = po_file.read_bytes() if po_file.is_file() else b""
             fingerprint = inputs.fingerprint(ws, pid, path, logo, data, as_of, options, lang=lang,
                                              translations=translations)
-            record = manifest.edition_record(ws, fingerprint, pid, path, logo, shared, languages, language)
+            record = manifest.edition_record(ws, fingerprint, pid, path, logo, shared, languages, language, method)
             if not manifest.is_up_to_date(recorded, record, paths):
                 return None
             outcome.up_to_date.extend(paths.values())

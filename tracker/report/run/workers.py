@@ -18,7 +18,7 @@ import os
 import threading
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Optional, TypeVar
 
-from tracker.errors import RenderError, TrackerError
+from tracker.errors import PoolLost, RenderError, TrackerError
 from tracker.report.run.stage import Job, Staged, stage
 
 if TYPE_CHECKING:  # imported when processes are started: a run in this process never loads them
@@ -124,12 +124,15 @@ class Workers:
 
         parts = [items[share::shares] for share in range(shares)]
         futures = self._submit(pool, [(_map_share, (function, part)) for part in parts])
-        for _ in _as_completed([f for f in futures if f is not None], self.pool_failures):
-            pass
+        try:
+            for _ in _as_completed([f for f in futures if f is not None], self.pool_failures):
+                pass
+        except PoolLost as lost:
+            self._give_up(lost.reason)
         merged: list[R] = [None] * len(items)  # type: ignore[list-item]
         for share, future in enumerate(futures):
             try:
-                values = future.result() if future is not None else None
+                values = future.result() if future is not None and future.done() else None
             except CancelledError:
                 values = None
             except BrokenProcessPool:
@@ -140,7 +143,8 @@ class Workers:
     def render(self, jobs: list[Job], staged: dict[int, Staged], progress: Optional[Progress]) -> None:
         """Render every job into `staged`, filled as jobs finish so that a failure can clean up.
         Once one fails no more are started; those running are waited for, and their staged
-        files are in `staged` too when the error is raised."""
+        files are in `staged` too when the error is raised. If processes cannot be started (at
+        all, or any more), the rest is rendered in this process, with a warning in the log."""
         total = len(jobs)
         alone = self.jobs == 1 and (total == 1 or not any("pdf" in job.formats for job in jobs))
         pool = None if alone else self._executor()
@@ -151,7 +155,6 @@ class Workers:
                 staged[job.index] = self.render_one(job)
                 if progress is not None:
                     progress(len(staged), total)
-
 
     def _render_in_processes(self, pool: ProcessPoolExecutor, jobs: list[Job], staged: dict[int, Staged],
                              progress: Optional[Progress]) -> None:
@@ -172,7 +175,11 @@ class Workers:
                     running[future] = waiting.pop(0)
                 if not running:
                     break
-                future = next(_as_completed(list(running), self.pool_failures))
+                try:
+                    future = next(_as_completed(list(running), self.pool_failures))
+                except PoolLost as lost:  # those still running are lost: the rest is done here
+                    self._give_up(lost.reason)
+                    break
                 del running[future]
                 try:
                     result = future.result()
@@ -197,7 +204,8 @@ class Workers:
 def _as_completed(futures: list["Future[R]"], failures: list[BaseException]) -> Iterator["Future[R]"]:
     """Each future as it completes. If the pool's own thread has died (it could not start a
     process to replace one that ended: the process limit), `failures` says why, and the futures
-    left would never complete: that is a `RenderError` here, never a run that hangs."""
+    left would never complete: `PoolLost` then, once those already done are passed on, never a
+    run that hangs."""
     from concurrent.futures import FIRST_COMPLETED, wait
 
     pending = set(futures)
@@ -205,7 +213,10 @@ def _as_completed(futures: list["Future[R]"], failures: list[BaseException]) -> 
         done, pending = wait(pending, timeout=0.5, return_when=FIRST_COMPLETED)
         yield from (f for f in futures if f in done)
         if failures and pending:
-            raise RenderError(f"cannot start a rendering process ({failures[0]}); nothing was written")
+            done, pending = wait(pending, timeout=0)
+            yield from (f for f in futures if f in done)
+            if pending:
+                raise PoolLost(failures[0])
 
 
 @contextlib.contextmanager
