@@ -31,6 +31,7 @@ sys.path.insert(0, str(HERE))
 
 import generate  # noqa: E402
 import import_rows  # noqa: E402
+import languages  # noqa: E402
 import sources as source_checks  # noqa: E402
 
 PY = sys.executable
@@ -115,7 +116,9 @@ def default_programme(work: Path, runs: int) -> dict[str, Any]:
         source = REPO / "tracker" / "data" / "digital-silk-road.yaml"
     shutil.copy(source, root / "policies")
     as_of = "2025-12-31"
-    subprocess.run(report_cmd(root, as_of, "--format", "all", "--force"), check=True, stdout=subprocess.DEVNULL)
+    # The English edition alone: the Chinese one is measured by bench/languages.py.
+    subprocess.run(report_cmd(root, as_of, "--format", "all", "--force", "--lang", "en"), check=True,
+                   stdout=subprocess.DEVNULL)
     folder = root / "reports" / "digital-silk-road"
     html, pdf = folder / f"digital-silk-road-{as_of}.html", folder / f"digital-silk-road-{as_of}.pdf"
     extras = work / "attachments"
@@ -128,9 +131,9 @@ def default_programme(work: Path, runs: int) -> dict[str, Any]:
     bare = [PY, "-c", "import click, jinja2, yaml"]
     tracker_pdf, floor_pdf, tracker_html, imports = [], [], [], []
     for _ in range(runs):
-        tracker_pdf.append(measure(report_cmd(root, as_of, "--format", "pdf", "--force")))
+        tracker_pdf.append(measure(report_cmd(root, as_of, "--format", "pdf", "--force", "--lang", "en")))
         floor_pdf.append(measure(floor))
-        tracker_html.append(measure(report_cmd(root, as_of, "--format", "html", "--force")))
+        tracker_html.append(measure(report_cmd(root, as_of, "--format", "html", "--force", "--lang", "en")))
         imports.append(measure(bare))
     importtime = subprocess.run([PY, "-X", "importtime", "-m", "tracker", "--root", str(root), "report",
                                  "--as-of", as_of, "--format", "html", "--force"],
@@ -247,6 +250,8 @@ def main() -> int:
         one = default_programme(work, runs)
         rows = scale(work, sizes)
         many = portfolio(work, count, min(runs, 2), jobs)  # the longest commands: two runs at most
+        chinese = languages.measure_languages(work, runs, repo=REPO, here=HERE, py=PY, report_cmd=report_cmd,
+                                              measure=measure, median=median, pdf_facts=pdf_facts)
         checks = source_checks.measure(work / "sources", runs=1 if args.quick else 2)
         import edits  # bench/edits.py, which imports this module's helpers
 
@@ -257,9 +262,10 @@ def main() -> int:
     section, targets = edits.render(edited)  # (6) goes before the targets, its targets at their end
     section = [*section, "", *import_rows.render(imported)]  # and (7) after it
     print(text.replace("\n## Targets\n", "\n" + "\n".join(section) + "\n\n## Targets\n") + "\n" + "\n".join(targets))
+    print("\n".join(languages.render(chinese, ms)))
     if args.json:
         args.json.write_text(json.dumps({"default": one, "scale": rows, "portfolio": many, "sources": checks,
-                                         "edits": edited, "import": imported},
+                                         "edits": edited, "import": imported, "languages": chinese},
                                         default=vars, indent=1))
     return 0
 

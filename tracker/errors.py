@@ -63,6 +63,13 @@ class InvalidData(TrackerError):
         return [str(problem) for problem in self.problems]
 
 
+class UsageProblem(TrackerError):
+    """A command asked for something the data cannot give (a language no programme is published
+    in); exit code 2, like any usage error."""
+
+    exit_code = 2
+
+
 class NotFound(TrackerError):
     """A programme, priority, indicator, status or file that does not exist."""
 

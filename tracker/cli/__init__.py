@@ -24,7 +24,7 @@ COMMAND_MODULES = {
     "import": "records.imports",
     "correct": "records.correct", "review": "records.review", "approve": "records.review", "reject": "records.review",
     "report": "editions.report", "distribute": "editions.distribute", "publish": "editions.publish",
-    "sources": "editions.sources", "export": "editions.export",
+    "translate": "editions.translate", "sources": "editions.sources", "export": "editions.export",
 }
 
 

@@ -8,7 +8,7 @@ from typing import Any, Optional
 
 import click
 
-from tracker.model.fields import MAX_SLUG, SLUG_RE, Bad, parse_date
+from tracker.model.fields import MAX_SLUG, SLUG_RE, Bad, LanguageTag, parse_date
 from tracker.model.workspace import Workspace
 
 
@@ -119,3 +119,18 @@ class Checked(click.ParamType):
             return str(self.check.check(value))
         except Bad as bad:
             self.fail(str(bad), param, ctx)
+
+
+class LanguageType(click.ParamType):
+    """A BCP 47 language tag (en, zh-Hans), checked as the programme file's `languages` are."""
+
+    name = "LANG"
+
+    def convert(self, value: Any, param: Optional[click.Parameter], ctx: Optional[click.Context]) -> str:
+        try:
+            return str(LanguageTag().check(value))
+        except Bad as bad:
+            self.fail(str(bad), param, ctx)
+
+
+LANGUAGE = LanguageType()

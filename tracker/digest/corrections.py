@@ -1,6 +1,8 @@
 """Corrections as readers are told about them: what was said, what is said now, and why.
 
-Shared by the report (its Corrections section and appendix), the email and `tracker history`.
+Shared by the report (its Corrections section and appendix), the email and `tracker history`;
+the report and the email say it in an edition's language (report/content/corrections.py), with
+the words marked here.
 A correction counts from its date, and only once published (a draft correction counts from
 the day it was approved), like every other record (`records.is_published`).
 """
@@ -10,11 +12,20 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Optional
 
-from tracker.model.records import Correction, Entry, Point, Priority, Programme, is_published
+from tracker.model.records import Correction, Priority, Programme, is_published
 
-FIELD_LABELS = {"status": "Status", "note": "Note", "sources": "Sources", "reason": "Reason",
-                "value": "Value", "source": "Source"}
-NOTHING = "(nothing)"
+
+def N_(message: str) -> str:
+    """Marks tracker's own words for translation (an edition says them in its language)."""
+    return message
+
+
+FIELD_LABELS = {"status": N_("Status"), "note": N_("Note"), "sources": N_("Sources"), "reason": N_("Reason"),
+                "value": N_("Value"), "source": N_("Source")}
+#: The same, inside a sentence ("status was In progress, now At risk").
+FIELD_NAMES = {"status": N_("status"), "note": N_("note"), "sources": N_("sources"), "reason": N_("reason"),
+               "value": N_("value"), "source": N_("source")}
+NOTHING = N_("(nothing)")
 
 
 @dataclass(frozen=True)
@@ -46,11 +57,6 @@ class CorrectionView:
     @property
     def by(self) -> str:
         return self.correction.by
-
-    def line(self) -> str:
-        """One line for plain text: `2024-04-01: Build roads, the status entry of 2024-02-01: ...`."""
-        changed = "; ".join(f"{s.label.lower()} was {s.was}, now {s.now}" for s in self.changes)
-        return f"{self.date.isoformat()}: {self.priority.title}, {self.what}: {changed}. Why: {self.why}"
 
 
 def _number(value: Any) -> str:
@@ -111,10 +117,3 @@ def made_between(programme: Programme, since: Optional[dt.date], as_of: dt.date)
     """Corrections readers learn of in (since, as_of]: published by `as_of` but not by `since`."""
     return [v for v in log(programme, as_of)
             if since is None or not (v.date <= since and is_published(v.correction, since))]
-
-
-def entry_mark(record: Entry | Point) -> str:
-    """`corrected on 2024-04-01: why` for an entry or figure shown corrected; "" when it is not."""
-    if not record.applied:
-        return ""
-    return "; ".join(f"corrected on {c.date.isoformat()}: {c.why}" for c in record.applied)

@@ -512,6 +512,7 @@ class Programme:
     statuses: tuple[StatusDef, ...] = ()
     reasons: tuple[ReasonDef, ...] = ()
     language: str = "en"
+    languages: tuple[str, ...] = ()  # as written; `published_in` gives the default
     logo: Optional[str] = None
     accent: Optional[str] = None
     method_version: str = ""  # the version of the assessment method, printed on every edition
@@ -521,6 +522,15 @@ class Programme:
     at: Where = field(default=(), compare=False, repr=False)
     #: The file as loaded: its bytes and the position of every value (set by validation).
     origin: Optional["Document"] = field(default=None, compare=False, repr=False)
+
+    @property
+    def published_in(self) -> tuple[str, ...]:
+        """The languages its editions are published in, the primary first (default: the data's)."""
+        return self.languages or (self.language,)
+
+    @property
+    def primary(self) -> str:
+        return self.published_in[0]
 
     @property
     def reviewed(self) -> bool:

@@ -203,7 +203,11 @@ PROGRAMME = Record("programme", Programme, (
     Field("owner", f.Text(200), False, "Who answers for the programme's tracking."),
     Field("review_every_days", f.Integer(1, 3660), False, "Review cadence: entries older than this are flagged."),
     Field("editions", SCHEDULE, False, "Edition schedule, e.g. {every: quarter, start: 2024-01-01}."),
-    Field("language", f.Choice(("en", "fr", "de", "es", "zh", "ar", "ru", "pt")), False, "Language of the text (default en)."),
+    Field("language", f.LanguageTag(), False,
+          "BCP 47 tag of the language the data is written in, e.g. en, fr, zh-Hans (default en)."),
+    Field("languages", ListOf(f.LanguageTag(), 50), False,
+          "BCP 47 tags of the languages editions are published in, the primary first, e.g. [en, zh-Hans]; "
+          "translations in policies/<id>.<lang>.po (default: [language])."),
     Field("logo", f.RelativePath(), False, "Logo image inside the workspace, e.g. assets/logo.svg."),
     Field("accent", f.Colour(), False, "Accent colour of reports, #rrggbb."),
     Field("method_version", f.Label(), False, "Version of the assessment method, e.g. 2026.1; printed on every edition."),

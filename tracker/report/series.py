@@ -17,7 +17,7 @@ from typing import Iterable, Optional
 from tracker.digest.overview import EditionSchedule, edition_schedule
 from tracker.model.records import Programme, Schedule
 from tracker.model.workspace import Workspace
-from tracker.report.edition import Outcome, RenderOptions, edition_paths
+from tracker.report.edition import Outcome, RenderOptions, edition_paths, other_language
 from tracker.report.run.editions import edition_dates
 from tracker.report.run.pipeline import build, select
 from tracker.report.run.workers import Progress
@@ -33,15 +33,21 @@ class Series:
     editions: list[tuple[str, dt.date]] = field(default_factory=list)  # (programme, as-of) rendered or checked
 
 
-def missing(programme_id: str, dates: Iterable[dt.date], formats: tuple[str, ...], out: Path) -> list[dt.date]:
-    """The dates among `dates` whose edition lacks a file in one of `formats` in `out`."""
+def missing(programme: Programme, dates: Iterable[dt.date], formats: tuple[str, ...], out: Path,
+            langs: tuple[str, ...] = ()) -> list[dt.date]:
+    """The dates among `dates` whose edition lacks a file in one of `formats` in `out`, in one
+    of the programme's languages (those of `langs` only, when given)."""
+    wanted = [lang for lang in programme.published_in if not langs or lang in langs]
     return [day for day in dates
-            if not all(path.is_file() for fmt, path in edition_paths(out, programme_id, day).items() if fmt in formats)]
+            if not all(path.is_file() for lang in wanted
+                       for fmt, path in edition_paths(out, programme.id, day,
+                                                      other_language(lang, programme.primary)).items()
+                       if fmt in formats)]
 
 
 def render_due(ws: Workspace, today: dt.date, formats: tuple[str, ...], out: Path,
                options: RenderOptions = RenderOptions(), *, programme_ids: tuple[str, ...] = (), jobs: int = 1,
-               force: bool = False, progress: Optional[Progress] = None) -> Series:
+               force: bool = False, progress: Optional[Progress] = None, langs: tuple[str, ...] = ()) -> Series:
     """`tracker report --due`: for each programme with a schedule, every scheduled edition up to
     `today` not rendered yet (editions already there are left alone)."""
     programmes = select(ws, ws.load_all(), programme_ids)
@@ -52,15 +58,15 @@ def render_due(ws: Workspace, today: dt.date, formats: tuple[str, ...], out: Pat
             continue
         dates = programme.editions.dates(today)
         previous = dict(zip(dates[1:], dates))
-        for day in missing(programme.id, dates, formats, out):
+        for day in missing(programme, dates, formats, out, langs):
             todo.append((programme, day, previous.get(day)))
-    _render(ws, todo, formats, out, options, jobs, force, progress, series)
+    _render(ws, todo, formats, out, options, jobs, force, progress, series, langs)
     return series
 
 
 def render_every(ws: Workspace, every: str, start: dt.date, to: dt.date, formats: tuple[str, ...], out: Path,
                  options: RenderOptions = RenderOptions(), *, programme_ids: tuple[str, ...] = (), jobs: int = 1,
-                 force: bool = False, progress: Optional[Progress] = None) -> Series:
+                 force: bool = False, progress: Optional[Progress] = None, langs: tuple[str, ...] = ()) -> Series:
     """`tracker report --every PERIOD --from START --to TO`: the series of editions a schedule
     `{every, start}` would have made up to `to`, for the programmes named (all when none), with
     or without a schedule of their own. Editions up to date are left alone, as by `build`."""
@@ -69,13 +75,13 @@ def render_every(ws: Workspace, every: str, start: dt.date, to: dt.date, formats
     previous = dict(zip(dates[1:], dates))
     todo = [(programme, day, previous.get(day)) for programme in programmes for day in dates]
     series = Series()
-    _render(ws, todo, formats, out, options, jobs, force, progress, series)
+    _render(ws, todo, formats, out, options, jobs, force, progress, series, langs)
     return series
 
 
 def _render(ws: Workspace, todo: list[tuple[Programme, dt.date, Optional[dt.date]]], formats: tuple[str, ...],
             out: Path, options: RenderOptions, jobs: int, force: bool, progress: Optional[Progress],
-            series: Series) -> None:
+            series: Series, langs: tuple[str, ...] = ()) -> None:
     """Build the editions of `todo` one date after the other, oldest first; those of one date
     compared with the same previous date are one `build`."""
     groups: dict[tuple[dt.date, Optional[dt.date]], list[Programme]] = {}
@@ -91,7 +97,7 @@ def _render(ws: Workspace, todo: list[tuple[Programme, dt.date, Optional[dt.date
                 progress(offset + count, total)
 
         outcome = build(ws, day, formats, out, replace(options, previous=previous), programmes=programmes,
-                        jobs=jobs, force=force, progress=step)
+                        jobs=jobs, force=force, progress=step, langs=langs)
         series.outcome.written.extend(outcome.written)
         series.outcome.up_to_date.extend(outcome.up_to_date)
         series.outcome.paths.extend(outcome.paths)

@@ -7,7 +7,7 @@ from typing import Any, Optional
 
 import click
 
-from tracker.cli.common import DATE, Context, pass_context, today
+from tracker.cli.common import DATE, LANGUAGE, Context, pass_context, today
 from tracker.model.records import PERIODS
 from tracker.report import FORMATS, PDF_VARIANTS, Outcome, RenderOptions, build, series
 
@@ -26,6 +26,9 @@ from tracker.report import FORMATS, PDF_VARIANTS, Outcome, RenderOptions, build,
               help="pdf/a-3b: archival, with the programme file attached; pdf/ua-1: tagged and accessible.")
 @click.option("--jobs", "-j", type=click.IntRange(min=0), default=1, show_default=True, metavar="N",
               help="Render N programmes at a time, each in its own process; 0: one per core.")
+@click.option("--lang", "langs", type=LANGUAGE, multiple=True, metavar="LANG",
+              help="Render the editions in this language (BCP 47, e.g. zh-Hans); repeatable. "
+                   "Default: every language of each programme (its `languages`).")
 @click.option("--force", is_flag=True,
               help="Render every edition, even those whose inputs have not changed since they were written.")
 @click.option("--drafts", is_flag=True,
@@ -41,9 +44,12 @@ from tracker.report import FORMATS, PDF_VARIANTS, Outcome, RenderOptions, build,
 @pass_context
 def report(obj: Context, programme_ids: tuple[str, ...], as_of: Optional[dt.date], fmt: str,
            out: Optional[Path], since: Optional[dt.date], template_dir: Optional[Path], pdf_variant: str,
-           jobs: int, force: bool, drafts: bool, due: bool, every: Optional[str], start: Optional[dt.date],
-           until: Optional[dt.date]) -> None:
+           jobs: int, force: bool, langs: tuple[str, ...], drafts: bool, due: bool, every: Optional[str],
+           start: Optional[dt.date], until: Optional[dt.date]) -> None:
     """Render dated HTML and PDF reports: reports/<id>/<id>-<as-of>.html and .pdf.
+
+    A programme published in several languages (`languages: [en, zh-Hans]`) gets one edition
+    per language: the first keeps these names, the others are <id>-<as-of>.<lang>.html and .pdf.
 
     Prints the path of each edition file, in programme order. An edition whose inputs
     (programme file, templates, options, as-of date, tracker version...) have not changed since
@@ -72,9 +78,10 @@ def report(obj: Context, programme_ids: tuple[str, ...], as_of: Optional[dt.date
     try:
         if due or every:
             made = (series.render_due(ws, today(), formats, folder, options, programme_ids=programme_ids, jobs=jobs,
-                                      force=force, progress=bar) if due else
+                                      force=force, progress=bar, langs=langs) if due else
                     series.render_every(ws, every or "", start or as_of, until or today(), formats, folder, options,
-                                        programme_ids=programme_ids, jobs=jobs, force=force, progress=bar))
+                                        programme_ids=programme_ids, jobs=jobs, force=force, progress=bar,
+                                        langs=langs))
             for pid in made.unscheduled:
                 click.echo(f"{pid}: no edition schedule (editions: {{every: ..., start: ...}} in its programme "
                            "file); nothing rendered for it by --due", err=True)
@@ -83,7 +90,7 @@ def report(obj: Context, programme_ids: tuple[str, ...], as_of: Optional[dt.date
             outcome: Outcome = made.outcome
         else:
             outcome = build(ws, as_of, formats, folder, options, programme_ids=programme_ids, jobs=jobs, force=force,
-                            progress=bar)
+                            progress=bar, langs=langs)
     finally:
         if bar:
             bar.close()
