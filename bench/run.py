@@ -21,7 +21,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Optional
 
@@ -31,38 +30,9 @@ sys.path.insert(0, str(HERE))
 
 import generate  # noqa: E402
 import import_rows  # noqa: E402
+from measure import PY, TRACKER, Sample, measure, median, ms  # noqa: E402,F401
 import languages  # noqa: E402
 import sources as source_checks  # noqa: E402
-
-PY = sys.executable
-SCRIPT = Path(PY).with_name("tracker")
-TRACKER = [str(SCRIPT)] if SCRIPT.exists() else [PY, "-m", "tracker"]
-
-
-@dataclass(frozen=True)
-class Sample:
-    wall: float
-    cpu: float
-    rss_mib: float
-
-
-def measure(cmd: list[str], env: Optional[dict[str, str]] = None) -> Sample:
-    """Run `cmd` to completion; its wall time, CPU time and peak RSS (exit on failure)."""
-    with tempfile.TemporaryFile() as err:
-        start = time.perf_counter()
-        process = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err, stdin=subprocess.DEVNULL, env=env)
-        _, status, usage = os.wait4(process.pid, 0)
-        wall = time.perf_counter() - start
-        process.returncode = os.waitstatus_to_exitcode(status)
-        if process.returncode != 0:
-            err.seek(0)
-            sys.exit(f"bench: command failed ({process.returncode}): {' '.join(cmd)}\n{err.read().decode(errors='replace')}")
-    return Sample(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)
-
-
-def median(samples: list[Sample]) -> Sample:
-    return Sample(*(statistics.median(getattr(s, f) for s in samples) for f in ("wall", "cpu", "rss_mib")))
-
 
 def report_cmd(root: Path, as_of: str, *args: str) -> list[str]:
     return [*TRACKER, "--root", str(root), "report", "--as-of", as_of, *args]
@@ -268,10 +238,6 @@ def main() -> int:
                                          "edits": edited, "import": imported, "languages": chinese},
                                         default=vars, indent=1))
     return 0
-
-
-def ms(seconds: float) -> str:
-    return f"{seconds * 1000:,.0f} ms"
 
 
 def render(one: dict[str, Any], rows: list[dict[str, Any]], many: dict[str, Any], runs: int, jobs: int,
