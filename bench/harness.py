@@ -6,9 +6,9 @@ A bench-only hook: the library carries no timing code. The stages are found by w
 functions from outside (module attributes looked up at call time), so the breakdown still
 works when the report's internals change, as long as these names exist:
 
-- parse:    tracker.yamlsafe.load          (read and parse each YAML file)
-- validate: tracker.workspace.check_document
-- render:   tracker.report.render_programme (context, templates and PDF of one edition)
+- parse:    tracker.model.yamlsafe.load              (read and parse each YAML file)
+- validate: tracker.model.workspace.check_document
+- render:   tracker.report.run.stage.render_edition  (context, templates and PDF of one edition)
 - pdf:      weasyprint.HTML construction and HTML.write_pdf, inside render
 - gc:       Python's garbage collections during render (timed by a `gc.callbacks` hook): the
             collector is paused while WeasyPrint lays out a document, and its first pass after
@@ -66,20 +66,18 @@ def instrument(pdf: bool) -> list[str]:
     missing = []
     import tracker.model.workspace
     import tracker.model.yamlsafe
-    import tracker.report
+    from tracker.report.run import stage, workers
 
-    for module, name, stage in ((tracker.yamlsafe, "load", "parse"),
-                                (tracker.workspace, "check_document", "validate")):
+    for module, name, step in ((tracker.model.yamlsafe, "load", "parse"),
+                               (tracker.model.workspace, "check_document", "validate")):
         if hasattr(module, name):
-            setattr(module, name, timed(stage, getattr(module, name)))
+            setattr(module, name, timed(step, getattr(module, name)))
         else:
             missing.append(f"{module.__name__}.{name}")
-    from tracker.report.run import workers
-
-    if hasattr(workers.Runner, "_processes"):  # every edition here, where the timers are
-        workers.Runner._processes = lambda self: None
+    if hasattr(workers.Workers, "_executor"):  # every edition here, where the timers are
+        setattr(workers.Workers, "_executor", lambda self: None)
     else:
-        missing.append("tracker.report.run.workers.Runner._processes")
+        missing.append("tracker.report.run.workers.Workers._executor")
     rendering: list[bool] = []  # non-empty while an edition renders
 
     def marked(function: Callable[..., Any]) -> Callable[..., Any]:
@@ -92,11 +90,11 @@ def instrument(pdf: bool) -> list[str]:
 
         return wrapper
 
-    if hasattr(tracker.report, "render_programme"):
-        tracker.report.render_programme = timed(
-            "render", marked(tracker.report.render_programme), lambda: rss_after_each.append(rss_mib()))
+    if hasattr(stage, "render_edition"):
+        setattr(stage, "render_edition", timed(
+            "render", marked(stage.render_edition), lambda: rss_after_each.append(rss_mib())))
     else:
-        missing.append("tracker.report.render_programme")
+        missing.append("tracker.report.run.stage.render_edition")
     gc_started: list[float] = []
 
     def on_gc(phase: str, info: dict) -> None:

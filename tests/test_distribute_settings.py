@@ -285,7 +285,7 @@ def test_settings_and_programmes_checked_together(ws: Path) -> None:
         load_workspace(wsp)
     assert [str(p) for p in caught.value.problems] == [
         "policies/air-plan.yaml:8:36: priorities[0].history[0].status: expected one of not_started, in_progress, "
-        "at_risk, stalled, achieved, partly_achieved, abandoned but got 'in_progres'; did you mean 'in_progress'?",
+        "at_risk, stalled, unverifiable, achieved, partly_achieved, abandoned but got 'in_progres'; did you mean 'in_progress'?",
         "policies/distribution.yaml:4:3: recipients.water-plna: unknown programme 'water-plna'; did you mean 'water-plan'?",
     ]
     (ws / "policies" / "air-plan.yaml").write_text("id: air-plan\ntitle: [\n", encoding="utf-8")

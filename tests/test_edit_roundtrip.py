@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Callable
 
 import pytest
-from edit_helpers import DATA, TODAY, added_lines, make_workspace
+from edit_helpers import DATA, TODAY, added_lines, make_workspace, run
 
 from tracker.edit import operations as edit
 from tracker.edit import roundtrip
@@ -253,3 +254,196 @@ def test_what_ruamel_rewrites_next_to_the_edit_is_kept_as_written(tmp_path: Path
     after = path.read_text()
     indent = "  " if "\n  - date" in text else "      "
     assert after == text + f"{indent}- date: 2025-01-01\n{indent}  status: stalled\n{indent}  note: Paused.\n"
+
+
+# --- YAML 1.2 values, any layout, a fixed number of parses -------------------------------------
+
+URL = "https://example.org/n?id=42"
+
+
+def test_every_editing_command_accepts_a_url_with_a_query(tmp_path: Path) -> None:
+    path = make_workspace(tmp_path)
+    before = path.read_text()
+    for args in (["update", "harbour/quay", "--status", "in_progress", "--note", "x", "--source", URL,
+                  "--date", "2025-05-01"],
+                 ["record", "harbour/quay/berths", "6", "--source", URL, "--date", "2025-05-01"],
+                 ["milestone", "harbour/quay/opening", "--done", "2025-05-01", "--source", URL],
+                 ["source", "add", "harbour", "--id", "notice", "--title", "Notice", "--url", URL + "&p=2#top"]):
+        result = run(tmp_path, *args)
+        assert result.exit_code == 0, result.output
+    added = added_lines(before, path.read_text())  # the rest of the file byte for byte
+    assert f"        sources: [{URL}]\n" in added  # in a flow list, where YAML 1.1 ended the scalar at '?'
+    assert f"            source: {URL}\n" in added
+    assert f"    url: {URL}&p=2#top\n" in added
+    programme = Workspace.at(tmp_path).load_file(path)
+    quay = programme.priority("quay")
+    assert quay.latest_entry(TODAY).sources == (URL,)
+    assert quay.indicators[0].latest(TODAY).source == URL
+    assert quay.milestones[1].sources == (URL,)
+    assert programme.source("notice").url == URL + "&p=2#top"
+
+
+# Text that YAML 1.2 (or 1.1) would read as something else unless quoted, or whose syntax needs
+# quotes in a block or in a flow collection.
+NOTES = ["2e1", "0o17", "0x1F", "017", "+1", "-.5", ".inf", "~", "null", "Null", "true", "False", "yes", "off",
+         "1:30", "a #b", "a#b", "x: y", "x:", "[a]", "{b}", "a, b", "a]b", "? x", "&anchor", "*alias", "!tag", "|",
+         ">", "%x", "@x", "`x`", "'q'", '"q"', URL, "tab\there", "Ünïcödé", " lead", "trail ", "two\nlines"]
+
+
+@pytest.mark.parametrize("note", NOTES, ids=repr)
+def test_text_that_looks_like_other_yaml_reads_back_as_text(tmp_path: Path, note: str) -> None:
+    ws, path = _ws(tmp_path)
+    before = path.read_text()
+    # A block list (quay) and a flow list (ferry): each context has its own rules.
+    for priority in ("quay", "ferry"):
+        edit.add_entry(ws, "harbour", priority, edit.Entry(dt.date(2025, 5, 2), "in_progress", note), OPTIONS)
+    programme = ws.load_file(path)
+    for priority in ("quay", "ferry"):
+        assert programme.priority(priority).latest_entry(TODAY).note == note.strip()
+    flow = "    history: [{date: 2023-01-10"  # the ferry's one line, where the entry is inserted
+    assert len(added_lines("".join(line for line in before.splitlines(True) if not line.startswith(flow)),
+                           "".join(line for line in path.read_text().splitlines(True)
+                                   if not line.startswith(flow)))) == 3 + 2 * ("\n" in note)
+
+
+SAME_COLUMN = """\
+id: p
+title: P
+sources:
+- id: s1
+  title: S1
+priorities:
+- id: a
+  title: A
+  history:
+  - date: 2024-01-01
+    status: in_progress
+    sources:
+    - s1
+  indicators:
+  - id: i
+    title: I
+    unit: u
+    baseline: {date: 2024-01-01, value: 1}
+    observations:
+    - date: 2024-02-01
+      value: 2
+- id: b
+  title: B
+"""
+
+
+def test_a_list_written_at_its_keys_column_keeps_its_lines(tmp_path: Path) -> None:
+    ws, path = _ws(tmp_path, SAME_COLUMN)
+    edit.add_entry(ws, "p", "a", edit.Entry(dt.date(2025, 1, 1), "in_progress", "More.", ("s1", URL)), OPTIONS)
+    edit.add_observation(ws, "p", "a", "i", edit.Observation(dt.date(2025, 1, 1), 3), OPTIONS)
+    edit.add_entry(ws, "p", "b", edit.Entry(dt.date(2025, 1, 1), "not_started", "Stated."), OPTIONS)
+    edit.add_source(ws, "p", edit.NewSource("s2", "S2"), OPTIONS)
+    assert path.read_text() == SAME_COLUMN.replace(
+        "  title: S1\n", "  title: S1\n- id: s2\n  title: S2\n").replace(
+        "    - s1\n  indicators:", f"    - s1\n  - date: 2025-01-01\n    status: in_progress\n    note: More.\n"
+        f"    sources:\n    - s1\n    - {URL}\n  indicators:").replace(
+        "      value: 2\n", "      value: 2\n    - date: 2025-01-01\n      value: 3\n") + (
+        "  history:\n  - date: 2025-01-01\n    status: not_started\n    note: Stated.\n")
+
+
+@pytest.mark.parametrize("text", [None, SAME_COLUMN], ids=["commented", "same-column"])
+def test_an_update_parses_the_file_twice_whatever_its_size(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                           text: str | None) -> None:
+    parses: list[int] = []
+    parse = yamlsafe.parse
+    monkeypatch.setattr(yamlsafe, "parse", lambda *args, **kwargs: parses.append(1) or parse(*args, **kwargs))
+    ref = "harbour/quay" if text is None else "p/a"
+    for copies in (1, 30):  # the same programme with thirty times as many priorities
+        root = tmp_path / str(copies)
+        body = (DATA / "commented.yaml").read_text() if text is None else text
+        head, _, priorities = body.partition("priorities:\n")
+        extra = "".join(priorities.replace("id: quay", f"id: quay{n}").replace("id: ferry", f"id: ferry{n}")
+                        .replace("id: park", f"id: park{n}").replace("- id: a\n", f"- id: a{n}\n")
+                        .replace("- id: b\n", f"- id: b{n}\n") for n in range(copies - 1))
+        make_workspace(root, head + "priorities:\n" + priorities + extra)
+        parses.clear()
+        result = run(root, "update", ref, "--status", "in_progress", "--note", "x", "--source", URL)
+        assert result.exit_code == 0, result.output
+        assert len(parses) == 2  # the file as it was, and as it is after the edit
+        parses.clear()  # an edit whose result breaks a rule: once more, to say where
+        result = run(root, "update", ref, "--status", "achieved", "--note", "x")  # cites no source
+        assert result.exit_code == 1 and ":" in result.stderr.split()[0]
+        assert len(parses) == 3
+
+
+# --- removals and replacements (review: approve, reject), written in place as well ---------------
+
+BLOCKS = """\
+id: r   # review
+title: R
+priorities:
+  - id: a
+    title: A
+    history:
+      - date: 2024-01-01   # first
+        status: in_progress
+        draft: true
+        by: ana
+      # about the second
+      - date: 2024-02-01
+        status: in_progress
+      - {date: 2024-03-01, status: at_risk, note: x, draft: true}
+    milestones: [{id: m, title: M, due: 2025-01-01, done: 2024-05-01, draft: true}]
+    indicators:
+      - draft: true
+        id: i
+        title: I
+        unit: u
+        baseline: {date: 2024-01-01, value: 1}
+        observations:
+          - date: 2024-02-01
+            value: 2
+"""
+
+
+@pytest.mark.parametrize("change, expected", [
+    # A key on its own line; a list item's first key, on the dash's line; a key of a flow mapping.
+    (lambda d, b: d["priorities"][0]["history"][0].pop("draft"),
+     BLOCKS.replace("        draft: true\n        by: ana\n", "        by: ana\n")),
+    (lambda d, b: d["priorities"][0]["indicators"][0].pop("draft"),
+     BLOCKS.replace("      - draft: true\n        id: i\n", "      - id: i\n")),
+    (lambda d, b: d["priorities"][0]["milestones"][0].pop("draft"),
+     BLOCKS.replace("done: 2024-05-01, draft: true}]", "done: 2024-05-01}]")),
+    (lambda d, b: [d["priorities"][0]["milestones"][0].pop(k) for k in ("done", "draft")],
+     BLOCKS.replace("due: 2025-01-01, done: 2024-05-01, draft: true}]", "due: 2025-01-01}]")),
+    # List items: the first (its comment on its line goes with it), a flow one, the only one.
+    (lambda d, b: d["priorities"][0]["history"].pop(0),
+     BLOCKS.replace("      - date: 2024-01-01   # first\n        status: in_progress\n        draft: true\n"
+                    "        by: ana\n", "")),
+    (lambda d, b: d["priorities"][0]["history"].pop(2),
+     BLOCKS.replace("      - {date: 2024-03-01, status: at_risk, note: x, draft: true}\n", "")),
+    (lambda d, b: d["priorities"][0]["indicators"][0]["observations"].pop(0),
+     BLOCKS.replace("        observations:\n          - date: 2024-02-01\n            value: 2\n",
+                    "        observations: []\n")),
+    # Removed and added in one edit, as an approval does; a value replaced.
+    (lambda d, b: (d["priorities"][0]["history"][2].pop("draft"),
+                   d["priorities"][0]["history"][2].update(approved_by=b.text("bo"), approved_on=b.date(TODAY))),
+     BLOCKS.replace("note: x, draft: true}", "note: x, approved_by: bo, approved_on: 2025-06-01}")),
+    (lambda d, b: d.update(title=b.text("R: renamed")), BLOCKS.replace("title: R\n", "title: 'R: renamed'\n")),
+], ids=["key", "first-key-of-item", "flow-key", "flow-keys", "item", "flow-item", "only-item", "approval",
+        "value"])
+def test_removals_and_replacements_change_only_their_own_text(change: Callable[..., object], expected: str) -> None:
+    edited = roundtrip.edit_text(BLOCKS, change, "x.yaml")
+    assert edited.text == expected
+    assert "# about the second" in edited.text and "# review" in edited.text
+
+
+def test_review_commands_parse_the_file_twice(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    parses: list[int] = []
+    parse = yamlsafe.parse
+    monkeypatch.setattr(yamlsafe, "parse", lambda *args, **kwargs: parses.append(1) or parse(*args, **kwargs))
+    make_workspace(tmp_path, BLOCKS.replace("id: r   # review\n", "id: r   # review\nreview: required\n")
+                   .replace("note: x, draft: true}", "note: x, by: ana, draft: true}")
+                   .replace("done: 2024-05-01, draft: true}", "done: 2024-05-01, by: ana, draft: true}")
+                   .replace("      - draft: true\n        id: i\n", "      - id: i\n"))
+    result = run(tmp_path, "approve", "r", "--all", "--by", "bo", "--date", "2025-01-02")
+    assert result.exit_code == 0, result.output
+    assert len(parses) == 2
+    doc = yamlsafe.parse((tmp_path / "policies" / "harbour.yaml").read_text(), "x")
+    assert "draft" not in repr(doc.data) and doc.data["priorities"][0]["history"][2]["approved_by"] == "bo"

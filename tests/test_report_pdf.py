@@ -90,7 +90,7 @@ def test_summary(edition) -> None:
     assert "Keep rural clinics open In progress since 2024-01-05 ⚠ Stale = unchanged All clinics open." in summary
     assert "Modernise the ports No entry yet" in summary
     assert "Tender published." not in summary  # only the latest note's first sentence
-    assert re.search(r"In progress 1 At risk 1 Stalled 0 Achieved 0 Partly achieved 1 Abandoned 0 No entry yet 1 Total 4",
+    assert re.search(r"In progress 1 At risk 1 Stalled 0 Cannot be verified 0 Achieved 0 Partly achieved 1 Abandoned 0 No entry yet 1 Total 4",
                      summary), summary
 
 
@@ -163,8 +163,9 @@ def test_outline_has_every_section(edition) -> None:
 
     outline = walk(reader.outline)
     top = [title for depth, title, _ in outline if depth == 0]
-    assert top == ["Contents", "Summary", "What changed since the previous edition", "Build rural roads",
-                   "Cut transport emissions", "Keep rural clinics open", "Modernise the ports", "Sources", "Method"]
+    assert top == ["Contents", "Summary", "What changed since the previous edition", "Corrections", "Build rural roads",
+                   "Cut transport emissions", "Keep rural clinics open", "Modernise the ports", "Sources", "Method",
+                   "Appendix: corrections log"]
     children = [title for depth, title, _ in outline if depth == 1]
     assert children.count("Status history") == 4 and children.count("Indicators") == 4
     assert [(d, t) for d, t, _ in outline if t == "Kilometres of road built"] == [(2, "Kilometres of road built")]

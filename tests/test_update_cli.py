@@ -112,7 +112,7 @@ def test_rules_of_a_custom_vocabulary_apply(tmp_path: Path) -> None:
      "error: unknown priority 'quays' in programme 'harbour'; did you mean 'quay'?"),
     (["update", "harbour/quay", "--status", "in-progress", "--note", "x"],
      "error: unknown status 'in-progress' in programme 'harbour'; expected one of not_started, in_progress, "
-     "at_risk, stalled, achieved, partly_achieved, abandoned; did you mean 'in_progress'?"),
+     "at_risk, stalled, unverifiable, achieved, partly_achieved, abandoned; did you mean 'in_progress'?"),
     (["update", "harbour/quay", "--status", "done", "--note", "x"],
      "error: unknown status 'done' in programme 'harbour'"),
     (["record", "harbour/quay/berth", "3"],
@@ -213,10 +213,10 @@ def test_a_broken_file_is_reported_and_left_alone(ws: Path) -> None:
 
 
 def test_an_edit_whose_result_would_mean_something_else_writes_nothing(ws: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    # If the round-trip side ever wrote other data than asked for, the check catches it.
-    original = roundtrip.RoundTripBuilder.text
-    monkeypatch.setattr(roundtrip.RoundTripBuilder, "text",
-                        lambda self, value: original(self, value + " (altered)"))
+    # If the text written in place ever meant other data than asked for, the check catches it.
+    original = roundtrip.scalar_text
+    monkeypatch.setattr(roundtrip, "scalar_text",
+                        lambda value, flow: original(value + " (altered)" if value == "x" else value, flow))
     before = programme_file(ws).read_bytes()
     result = run(ws, "update", "harbour/quay", "--status", "in_progress", "--note", "x")
     assert result.exit_code == 1
@@ -381,7 +381,7 @@ def test_in_a_terminal_missing_options_are_asked_for(ws: Path, monkeypatch: pyte
     result = run(ws, "update", "harbour/quay", input="finished\nachieved\nQuay reopened\npaper-2024\n")
     assert result.exit_code == 0, result.output
     # The status is offered from the programme's vocabulary; a wrong answer is asked again.
-    assert "Status (not_started, in_progress, at_risk, stalled, achieved, partly_achieved, abandoned):" in result.stderr
+    assert "Status (not_started, in_progress, at_risk, stalled, unverifiable, achieved, partly_achieved, abandoned):" in result.stderr
     assert "'finished' is not one of" in result.stderr
     assert "Note (what the evidence shows):" in result.stderr
     assert "Source for 'achieved' (id or URL):" in result.stderr

@@ -62,7 +62,7 @@ class Terminal:
 def test_update_asks_for_status_and_note_in_a_terminal(tmp_path: Path) -> None:
     path = make_workspace(tmp_path)
     term = Terminal("--root", str(tmp_path), "update", "harbour/quay", "--date", "2025-01-01")
-    term.expect("Status (not_started, in_progress, at_risk, stalled, achieved, partly_achieved, abandoned): ")
+    term.expect("Status (not_started, in_progress, at_risk, stalled, unverifiable, achieved, partly_achieved, abandoned): ")
     term.type("at risk")
     term.expect("'at risk' is not one of")
     term.type("at_risk")

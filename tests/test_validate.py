@@ -26,10 +26,10 @@ def test_minimal_programme_is_valid(workspace) -> None:
 @pytest.mark.parametrize("old, new, expected", [
     ("status: in_progress, note: Tender", "status: don, note: Tender",
      "policies/demo.yaml:13:36: priorities[0].history[1].status: expected one of not_started, in_progress, "
-     "at_risk, stalled, achieved, partly_achieved, abandoned but got 'don'"),
+     "at_risk, stalled, unverifiable, achieved, partly_achieved, abandoned but got 'don'"),
     ("status: in_progress, note: Tender", "status: achived, note: Tender",
      "policies/demo.yaml:13:36: priorities[0].history[1].status: expected one of not_started, in_progress, "
-     "at_risk, stalled, achieved, partly_achieved, abandoned but got 'achived'; did you mean 'achieved'?"),
+     "at_risk, stalled, unverifiable, achieved, partly_achieved, abandoned but got 'achived'; did you mean 'achieved'?"),
     ("status: in_progress, note: Tender published., sources: [gazette]", "status: achieved, note: Done.",
      "policies/demo.yaml:13:9: priorities[0].history[1].sources: an entry with status 'achieved' must cite at least one source"),
     ("status: in_progress, note: Tender published., sources: [gazette]", "status: partly_achieved",

@@ -11,16 +11,32 @@ from typing import Any
 
 @dataclass(frozen=True, order=True)
 class Problem:
-    """One thing wrong with one file, at one place."""
+    """One thing wrong with one file, at one place: `PATH:LINE:COLUMN: FIELD: MESSAGE`.
+
+    In a workbook (`sheet` set) the place is a cell, written as spreadsheets name it:
+    `PATH:SHEET!A1: FIELD: MESSAGE`, with `line` its row and `column` its column (1-based).
+    """
 
     path: str
     line: int
     column: int
     field: str
     message: str
+    sheet: str = ""
 
     def __str__(self) -> str:
+        if self.sheet:
+            return f"{self.path}:{self.sheet}!{column_letters(self.column)}{self.line}: {self.field}: {self.message}"
         return f"{self.path}:{self.line}:{self.column}: {self.field}: {self.message}"
+
+
+def column_letters(column: int) -> str:
+    """A spreadsheet's name of a 1-based column number: 1 -> A, 27 -> AA."""
+    letters = ""
+    while column > 0:
+        column, rest = divmod(column - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters or "A"
 
 
 class TrackerError(Exception):
@@ -45,6 +61,13 @@ class InvalidData(TrackerError):
 
     def lines(self) -> list[str]:
         return [str(problem) for problem in self.problems]
+
+
+class UsageProblem(TrackerError):
+    """A command asked for something the data cannot give (a language no programme is published
+    in); exit code 2, like any usage error."""
+
+    exit_code = 2
 
 
 class NotFound(TrackerError):
@@ -92,6 +115,8 @@ class Stopped(BaseException):
         super().__init__(name)
         self.name = name
         self.exit_code = 128 + number
+class EvidenceError(TrackerError):
+    """The archive of a source cannot be read or written as asked (no capture, a broken WARC file)."""
 
 
 # Signals passed inside the library, turned into one of the errors above (or a `Problem`)
@@ -114,6 +139,12 @@ class YamlStop(Exception):
 class NotRegular(OSError):
     """A path that must be a regular file is a symbolic link, FIFO, directory, socket or device
     (printed as any `OSError`: "PATH: a FIFO, not a regular file; refused")."""
+class PoolLost(Exception):
+    """The process pool's own thread has died (it could not start a process): `reason` says why."""
+
+    def __init__(self, reason: BaseException) -> None:
+        super().__init__(str(reason))
+        self.reason = reason
 
 
 class SmtpTransient(Exception):
@@ -130,6 +161,20 @@ class SmtpUnknown(Exception):
 
 class SmtpNoConnection(SmtpTransient):
     """Transient, and no connection at all could be made."""
+
+
+class FetchFailed(Exception):
+    """A source URL could not be fetched: `result` is "error" or "timeout", `reason` says why
+    in a few words (shown after the result: `error: too large`)."""
+
+    def __init__(self, result: str, reason: str, connecting: bool = False) -> None:
+        super().__init__(f"{result}: {reason}")
+        self.result = result
+        self.reason = reason
+        self.connecting = connecting  # no connection was made: another address of the host may do
+
+    def __reduce__(self) -> tuple[type, tuple[str, str, bool]]:
+        return (FetchFailed, (self.result, self.reason, self.connecting))
 
 
 def display_path(path: Path, root: Path) -> str:

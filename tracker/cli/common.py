@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from typing import Any, Optional
 
 import click
 
-from tracker.model.fields import MAX_SLUG, SLUG_RE, Bad, Number, bad_character, check_characters, parse_date
+from tracker.model.fields import (MAX_SLUG, SLUG_RE, Bad, LanguageTag, Number, bad_character, check_characters,
+                                   parse_date)
 from tracker.model.workspace import Workspace
 
 # What a terminal would take for the start of an escape sequence or cannot print at all: C0
@@ -82,24 +84,40 @@ class DateType(click.ParamType):
 DATE = DateType()
 
 
+#: Fixes what `today()` returns (YYYY-MM-DD), for tests and for rehearsing a scheduled run:
+#: read here and nowhere else (README, "Schedules"; docs/automation.md).
+TODAY_VARIABLE = "TRACKER_TODAY"
+
+
 def today() -> dt.date:
-    """The only place the clock is read: the default as-of date of a command."""
-    return dt.date.today()
+    """The only place the clock is read: the default as-of date of a command, and the day up to
+    which scheduled editions are due. `TRACKER_TODAY=YYYY-MM-DD` in the environment fixes it."""
+    fixed = os.environ.get(TODAY_VARIABLE)
+    if fixed is None or fixed == "":
+        return dt.date.today()
+    try:
+        return parse_date(fixed)
+    except Bad as bad:
+        raise click.UsageError(f"{TODAY_VARIABLE}={fixed!r} in the environment: {bad}") from None
 
 
 class Reference(click.ParamType):
-    """PROGRAMME/PRIORITY[/ITEM]: ids separated by slashes, each a slug."""
+    """PROGRAMME/PRIORITY[/ITEM]: ids separated by slashes, each a slug. With `least`, the first
+    `least` parts are required and the others optional (PROGRAMME[/PRIORITY])."""
 
-    def __init__(self, *parts: str) -> None:
+    def __init__(self, *parts: str, least: Optional[int] = None) -> None:
         self.parts = parts
-        self.name = "/".join(parts)
+        self.least = len(parts) if least is None else least
+        self.name = "/".join(parts[: self.least]) + "".join(f"[/{p}]" for p in parts[self.least:])
 
     def convert(self, value: Any, param: Optional[click.Parameter], ctx: Optional[click.Context]) -> tuple[str, ...]:
         if isinstance(value, tuple):
             return value
         pieces = str(value).split("/") if len(self.parts) > 1 else [str(value)]
-        if len(pieces) != len(self.parts):
-            self.fail(f"expected {self.name} ({len(self.parts)} ids separated by '/') but got {value!r}", param, ctx)
+        if not self.least <= len(pieces) <= len(self.parts):
+            count = (f"{len(self.parts)}" if self.least == len(self.parts)
+                     else f"{self.least} to {len(self.parts)}")
+            self.fail(f"expected {self.name} ({count} ids separated by '/') but got {value!r}", param, ctx)
         for name, piece in zip(self.parts, pieces):
             if not SLUG_RE.fullmatch(piece) or len(piece) > MAX_SLUG:
                 self.fail(f"{name} must be an id of lowercase letters, digits and single hyphens, "
@@ -160,3 +178,18 @@ class Checked(click.ParamType):
             return str(self.check.check(value))
         except Bad as bad:
             self.fail(str(bad), param, ctx)
+
+
+class LanguageType(click.ParamType):
+    """A BCP 47 language tag (en, zh-Hans), checked as the programme file's `languages` are."""
+
+    name = "LANG"
+
+    def convert(self, value: Any, param: Optional[click.Parameter], ctx: Optional[click.Context]) -> str:
+        try:
+            return str(LanguageTag().check(value))
+        except Bad as bad:
+            self.fail(str(bad), param, ctx)
+
+
+LANGUAGE = LanguageType()

@@ -47,10 +47,17 @@ def trend(programme: Programme, before: Optional[Entry], after: Optional[Entry])
 
 
 def between(programme: Programme, since: Optional[dt.date], as_of: dt.date) -> list[PriorityChanges]:
-    """Changes per priority in (since, as_of]; with no `since`, everything up to as_of is new."""
+    """Changes per priority in (since, as_of]; with no `since`, everything up to as_of is new.
+
+    New means known to readers on `as_of` and not on `since`: a draft approved in the window
+    counts as new even when it is dated earlier (the previous edition could not show it).
+    """
 
     def in_window(day: Optional[dt.date]) -> bool:
         return day is not None and day <= as_of and (since is None or day > since)
+
+    def new(record: Entry | Point) -> bool:
+        return record.known_on(as_of) and (since is None or not record.known_on(since))
 
     out = []
     for priority in programme.priorities:
@@ -61,14 +68,15 @@ def between(programme: Programme, since: Optional[dt.date], as_of: dt.date) -> l
             before=before,
             after=after,
             trend=NEW if since is None and after else trend(programme, before, after),
-            entries=tuple(e for e in priority.history_until(as_of) if in_window(e.date)),
+            entries=tuple(e.as_of(as_of) for e in sorted(priority.history, key=lambda e: e.date) if new(e)),
             observations=tuple(
-                (indicator, point)
+                (indicator, point.as_of(as_of))
                 for indicator in priority.indicators
-                for point in indicator.observations_until(as_of)
-                if in_window(point.date)
+                for point in sorted(indicator.observations, key=lambda o: o.date)
+                if new(point)
             ),
-            completed=tuple(m for m in priority.milestones if in_window(m.done)),
+            completed=tuple(m for m in priority.milestones
+                            if m.done_by(as_of) and (since is None or not m.done_by(since))),
             slipped=tuple(m for m in priority.milestones
                           if in_window(m.due) and not m.done_by(as_of)),
         ))

@@ -1,14 +1,32 @@
-"""The dated log of one priority: status entries, indicator observations and milestones completed."""
+"""The dated log of one priority: status entries, indicator observations, milestones completed and
+corrections, as written: entries appear as first recorded, each correction on its own date.
+Drafts waiting for review are listed too, marked as such (they are in no edition yet)."""
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
-from tracker.model.records import Priority, Programme
+from tracker.digest import corrections as corrections_
+from tracker.model.records import Priority, Programme, is_pending
 
-STATUS, OBSERVATION, MILESTONE = "status", "observation", "milestone"
-_ORDER = {STATUS: 0, OBSERVATION: 1, MILESTONE: 2}
+STATUS, OBSERVATION, MILESTONE, CORRECTION = "status", "observation", "milestone", "correction"
+_ORDER = {STATUS: 0, OBSERVATION: 1, MILESTONE: 2, CORRECTION: 3}
+
+
+def _review(item: Any) -> dict[str, Any]:
+    """The review fields of a record, for JSON: only those set."""
+    out: dict[str, Any] = {}
+    if is_pending(item):
+        out["draft"] = True
+    if item.approved_by:
+        out["approved_by"] = item.approved_by
+        out["approved_on"] = item.approved_on.isoformat() if item.approved_on else None
+    return out
+
+
+def _draft_mark(item: Any) -> str:
+    return f" [draft by {item.by or 'unknown'}, pending review]" if is_pending(item) else ""
 
 
 @dataclass(frozen=True)
@@ -35,8 +53,11 @@ def events(programme: Programme, priority: Priority) -> list[Event]:
         status = programme.status(entry.status)
         change = "set to" if previous is None else ("still" if previous == entry.status else f"changed from {previous} to")
         text = f"{change} {status.label} ({entry.status})"
+        if entry.reason:
+            text += f", reason: {_reason_label(programme, entry.reason)}"
         if entry.note:
             text += f": {entry.note}"
+        text += _draft_mark(entry)
         out.append(((entry.date, _ORDER[STATUS], i), Event(entry.date, STATUS, entry.status, text, {
             "status": entry.status,
             "label": status.label,
@@ -45,8 +66,11 @@ def events(programme: Programme, priority: Priority) -> list[Event]:
             "note": entry.note or None,
             "sources": list(entry.sources),
             "by": entry.by or None,
+            **({"reason": entry.reason} if entry.reason else {}),
+            **_review(entry),
         })))
-        previous = entry.status
+        if not is_pending(entry):
+            previous = entry.status
     n = 0
     for indicator in priority.indicators:
         for point in indicator.observations:
@@ -55,24 +79,54 @@ def events(programme: Programme, priority: Priority) -> list[Event]:
             text = f"{indicator.title}: {value} {indicator.unit}"
             if point.note:
                 text += f" ({point.note})"
+            text += _draft_mark(point)
             out.append(((point.date, _ORDER[OBSERVATION], n), Event(point.date, OBSERVATION, indicator.id, text, {
                 "indicator": indicator.id,
                 "value": value,
                 "unit": indicator.unit,
                 "note": point.note or None,
                 "source": point.source,
+                **_review(point),
             })))
     for i, milestone in enumerate(priority.milestones):
         if milestone.done is None:
             continue
         out.append(((milestone.done, _ORDER[MILESTONE], i), Event(milestone.done, MILESTONE, milestone.id,
-                                                                  f"done: {milestone.title}", {
+                                                                  f"done: {milestone.title}{_draft_mark(milestone)}", {
             "milestone": milestone.id,
             "title": milestone.title,
             "due": milestone.due.isoformat() if milestone.due else None,
             "sources": list(milestone.sources),
+            **_review(milestone),
+        })))
+    for i, correction in enumerate(priority.corrections):
+        seen = corrections_.view(programme, priority, correction)
+        changed = "; ".join(f"{s.field} {s.was} -> {s.now}" for s in seen.changes)
+        text = f"corrected {seen.what}: {changed}; why: {correction.why}{_draft_mark(correction)}"
+        out.append(((correction.date, _ORDER[CORRECTION], i), Event(correction.date, CORRECTION,
+                                                                    correction.entry or str(correction.indicator),
+                                                                    text, {
+            "entry": correction.entry,
+            "indicator": correction.indicator,
+            "observation": correction.observation,
+            "changes": {name: {"was": _plain(change.was), "now": _plain(change.now)}
+                        for name, change in correction.changes.items()},
+            "why": correction.why,
+            "by": correction.by or None,
+            **_review(correction),
         })))
     return [event for _, event in sorted(out, key=lambda pair: pair[0])]
+
+
+def _reason_label(programme: Programme, reason: str) -> str:
+    try:
+        return programme.reason(reason).label
+    except KeyError:
+        return reason
+
+
+def _plain(value: Any) -> Any:
+    return _number(value) if isinstance(value, float) else value
 
 
 def as_json(programme: Programme, priority: Priority) -> dict[str, Any]:

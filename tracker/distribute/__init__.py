@@ -1,10 +1,9 @@
-"""Distributing editions by email.
+"""Sending and publishing editions.
 
-- `settings`: policies/distribution.yaml, validated through the spec (`load`, `password`);
-- `addresses`: strict checks of addresses, names and senders;
-- `message`: one message per recipient and edition; `summary`: status counts, what changed;
-- `smtp`: sending with retries; `deliveries`: the append-only delivery log;
-- `run`: `distribute`, the library call behind `tracker distribute`.
+- `send`: `distribute()`, the library call behind `tracker distribute`; `message`: one message
+  per recipient and edition; `smtp`: sending with retries; `deliveries`: the append-only log;
+- `archive`: `publish()`, behind `tracker publish`: the index page and Atom feed of reports/.
 
-Submodules are imported where needed, so `tracker validate` loads only `settings`.
+The format of policies/distribution.yaml is the model's (tracker/model/settings.py), so
+`tracker validate` checks it without loading any of this.
 """

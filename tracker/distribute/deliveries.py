@@ -72,6 +72,19 @@ class Log:
                 last = record
         return last if last is not None and last.result == UNKNOWN else None
 
+    def last_sent(self, before: dt.date) -> Optional[dt.date]:
+        """The latest edition before `before` that reached a list recipient, if any."""
+        sent = []
+        for record in self.records:
+            if record.result == DELIVERED and not record.test:
+                try:
+                    day = dt.date.fromisoformat(record.edition)
+                except ValueError:
+                    continue
+                if day < before:
+                    sent.append(day)
+        return max(sent) if sent else None
+
 
 def parse(data: bytes, shown: str) -> tuple[list[Delivery], list[str]]:
     records: list[Delivery] = []

@@ -23,7 +23,9 @@ from tracker.errors import NotFound, RenderError
 from tracker.model.records import Programme
 from tracker.model.settings import Settings
 from tracker.model.workspace import Workspace
+from tracker.i18n import po
 from tracker.report import FORMATS, RenderOptions, build, edition_paths
+from tracker.report.edition import other_language
 from tracker.report.run import manifest
 
 OUTBOX = "outbox"
@@ -38,6 +40,7 @@ class Target:
     address: str
     name: str = ""
     test: bool = False
+    lang: str = ""  # the edition's language; "" for the programme's primary
 
 
 @dataclass(frozen=True)
@@ -105,10 +108,24 @@ def select(settings: Settings, programmes: list[Programme], ids: tuple[str, ...]
     return chosen
 
 
-def targets(settings: Settings, programme: Programme, to: Optional[str]) -> list[Target]:
+def targets(settings: Settings, programme: Programme, to: Optional[str], lang: Optional[str] = None) -> list[Target]:
+    """Who gets the programme's edition (in `lang` only, when given: None is every language)."""
     if to:
-        return [Target(to, "", test=True)]
-    return [Target(r.address, r.name) for r in settings.recipients.get(programme.id, ())]
+        found = [Target(to, "", test=True, lang=programme.primary)]
+    else:
+        found = [Target(r.address, r.name, lang=r.language or programme.primary)
+                 for r in settings.recipients.get(programme.id, ())]
+    return [t for t in found if lang is None or t.lang == lang]
+
+
+def check_languages(settings: Settings, programmes: list[Programme]) -> None:
+    """Every recipient's language is one the programme is published in."""
+    bad = [f"{settings.display}: recipients: {programme.id}: {r.address}: language {r.language!r} is not one "
+           f"{programme.id} is published in ({', '.join(programme.published_in)})"
+           for programme in programmes for r in settings.recipients.get(programme.id, ())
+           if r.language and r.language not in programme.published_in]
+    if bad:
+        raise NotFound("\n".join(bad))
 
 
 #: A file name may hold 255 bytes on the common file systems; the address part keeps within it.
@@ -126,34 +143,75 @@ def outbox_name(programme_id: str, as_of: dt.date, target: Target) -> str:
     return f"{programme_id}-{as_of.isoformat()}-{'test-' if target.test else ''}{safe}.eml"
 
 
-def _editions(ws: Workspace, programmes: list[Programme], as_of: dt.date,
-              outcome: Outcome) -> list[tuple[message.Edition, bytes]]:
-    """Each programme's edition and its PDF's bytes, made from the data loaded now: an edition
-    that is missing, or not up to date with that data (its manifest records other bytes of the
-    programme file, say after a back-dated update), is rendered first, as it was rendered
-    before (same variant, templates, --since and formats). So the message's body, computed from
-    the same data, always says what the attached PDF says."""
-    runs: dict[tuple[RenderOptions, tuple[str, ...]], list[Programme]] = {}
-    for programme in programmes:
-        before = manifest.recorded(ws.reports, programme.id, as_of, ws.root)
-        options, formats = (before.options, before.formats) if before else (RenderOptions(), FORMATS)
-        if options.template_dir is not None and not options.template_dir.is_dir():
-            options = dataclasses.replace(options, template_dir=None)
+def edition_date(programme: Programme, as_of: dt.date, scheduled: bool) -> Optional[dt.date]:
+    """The edition to send: as of `as_of`; or, `scheduled`, for a programme with an edition
+    schedule, its latest scheduled edition on or before `as_of` (None before the first)."""
+    if scheduled and programme.editions is not None:
+        return programme.editions.latest(as_of)
+    return as_of
+
+
+def _editions(ws: Workspace, settings: Settings, programmes: list[Programme], as_of: dt.date, scheduled: bool,
+              to: Optional[str], outcome: Outcome) -> list[tuple[message.Edition, bytes]]:
+    """The editions the recipients get (one per programme and language they read, as of the
+    edition's date), each with its PDF's bytes, made from the data loaded now.
+
+    An edition that is missing, or not up to date with that data (its manifest records other
+    bytes of the programme file: say a back-dated update since it was rendered), is rendered
+    first, the way it was rendered before (its variant, templates, --since and formats, from its
+    manifest). The message's body, computed from the same data and compared with the same
+    earlier edition, then says what the attached PDF says."""
+    dated: list[tuple[Programme, dt.date]] = []
+    for p in programmes:
+        day = edition_date(p, as_of, scheduled)
+        if day is None:
+            assert p.editions is not None
+            outcome.warnings.append(f"{p.id}: no scheduled edition yet (the first is "
+                                    f"{p.editions.next_after(as_of)}); nothing sent")
+            continue
+        dated.append((p, day))
+    wanted = [(p, day, lang) for p, day in dated
+              for lang in dict.fromkeys(t.lang for t in targets(settings, p, to))]
+
+    runs: dict[tuple[dt.date, RenderOptions, tuple[str, ...]], dict[str, tuple[Programme, list[str]]]] = {}
+    for p, day, lang in wanted:
+        before = manifest.recorded(ws.reports, p.id, day, ws.root, other_language(lang, p.primary))
+        if before is not None:
+            options, formats = before.options, before.formats
+            if options.template_dir is not None and not options.template_dir.is_dir():
+                options = dataclasses.replace(options, template_dir=None)
+        else:
+            previous = None
+            if scheduled and p.editions is not None:  # compared with the scheduled edition before it
+                earlier = p.editions.dates(day - dt.timedelta(days=1))
+                previous = earlier[-1] if earlier else None
+            options, formats = RenderOptions(previous=previous), FORMATS
         formats = tuple(fmt for fmt in FORMATS if fmt in formats or fmt == "pdf")
-        runs.setdefault((options, formats), []).append(programme)
-    for (options, formats), group in runs.items():
-        outcome.rendered += build(ws, as_of, formats, ws.reports, options, programmes=group).written
-    out = []
-    for programme in programmes:
-        path = edition_paths(ws.reports, programme.id, as_of)["pdf"]
-        made = manifest.recorded(ws.reports, programme.id, as_of, ws.root)
+        runs.setdefault((day, options, formats), {}).setdefault(p.id, (p, []))[1].append(lang)
+    for (day, options, formats), group in sorted(runs.items(), key=lambda item: item[0][0]):
+        langs = tuple(dict.fromkeys(lang for _, wanted_langs in group.values() for lang in wanted_langs))
+        outcome.rendered.extend(build(ws, day, formats, ws.reports, options,
+                                      programmes=[p for p, _ in group.values()], langs=langs).written)
+    editions = []
+    for p, day, lang in wanted:
+        suffix = other_language(lang, p.primary)
+        path = edition_paths(ws.reports, p.id, day, suffix)["pdf"]
+        made = manifest.recorded(ws.reports, p.id, day, ws.root, suffix)
         data = atomic.read_regular(path)
-        if (made is None or data is None or made.programme_sha256 != manifest.sha256_bytes(_parsed(programme))
+        if (made is None or data is None or made.programme_sha256 != manifest.sha256_bytes(_parsed(p))
                 or made.outputs.get("pdf") != manifest.sha256_bytes(data)):
             raise RenderError(f"{ws.display(path)}: the edition changed while it was being distributed "
                               "(another tracker run?); run the command again")
-        out.append((message.Edition(programme, as_of, path, made.since), data))
-    return out
+        log = deliveries.read(ws.reports / p.id, ws.display(ws.reports / p.id / deliveries.LOG_NAME))
+        translations = po.read(po.po_path(p, lang), ws.root) if lang != p.language else None
+        editions.append((message.Edition(p, day, path, made.since, lang, translations, log.last_sent(day)), data))
+    for p in programmes:
+        pending = p.pending()
+        if pending:
+            count = f"{len(pending)} draft{'s' if len(pending) > 1 else ''}"
+            outcome.warnings.append(f"{p.id}: {count} waiting for review {'are' if len(pending) > 1 else 'is'} "
+                                    f"left out of the edition (see `tracker review {p.id}`)")
+    return editions
 
 
 def _parsed(programme: Programme) -> bytes:
@@ -162,21 +220,25 @@ def _parsed(programme: Programme) -> bytes:
 
 
 def distribute(ws: Workspace, settings: Settings, programmes: list[Programme], as_of: dt.date, *,
-               to: Optional[str] = None, dry_run: bool = False, resend_unknown: bool = False,
-               password: Optional[str] = None,
+               scheduled: bool = False, to: Optional[str] = None, dry_run: bool = False,
+               resend_unknown: bool = False, password: Optional[str] = None,
                now: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.timezone.utc),
                sleep: Optional[Callable[[float], None]] = None, base_delay: Optional[float] = None) -> Outcome:
     """Send (or with `dry_run`, write to reports/outbox/) each edition to each recipient.
 
-    A recipient whose last delivery of the edition is `unknown` (sent, no reply) is not sent it
-    again unless `resend_unknown`. `now` gives the Date header and log times; `sleep` and
-    `base_delay` set the back-off between retries (tests make them instant).
+    `scheduled` (no --as-of): a programme with an edition schedule sends its latest scheduled
+    edition on or before `as_of` rather than an edition of `as_of` itself, so a daily run sends
+    each scheduled edition once, after its date. A recipient whose last delivery of the edition
+    is `unknown` (sent, no reply) is not sent it again unless `resend_unknown`. `now` gives the
+    Date header and log times; `sleep` and `base_delay` set the back-off between retries (tests
+    make them instant).
     """
     outcome = Outcome()
     sender = None if dry_run else smtp.Sender(
         settings.smtp, password, sleep=sleep or time.sleep,
         base_delay=smtp.BASE_DELAY if base_delay is None else base_delay)
-    editions = _editions(ws, programmes, as_of, outcome)
+    check_languages(settings, programmes)
+    editions = _editions(ws, settings, programmes, as_of, scheduled, to, outcome)
     try:
         for edition, pdf in editions:
             if dry_run:
@@ -216,7 +278,7 @@ def _dry_run(ws: Workspace, settings: Settings, edition: message.Edition, pdf: b
     pid = edition.programme.id
     log = deliveries.read(ws.reports / pid, ws.display(ws.reports / pid / deliveries.LOG_NAME))
     outcome.warnings.extend(log.warnings)
-    for target in targets(settings, edition.programme, to):
+    for target in targets(settings, edition.programme, to, edition.lang):
         settled = _settled(log, edition, target, resend_unknown)
         if settled is not None:
             outcome.rows.append(settled)
@@ -230,7 +292,7 @@ def _send(ws: Workspace, settings: Settings, edition: message.Edition, pdf: byte
           resend_unknown: bool, sender: smtp.Sender, now: Callable[[], dt.datetime], outcome: Outcome) -> None:
     pid = edition.programme.id
     folder = ws.reports / pid
-    pending = targets(settings, edition.programme, to)
+    pending = targets(settings, edition.programme, to, edition.lang)
     if outcome.fatal is not None:
         outcome.rows.extend(Row(pid, edition.as_of, t.address, NOT_SENT, "sending stopped") for t in pending)
         return

@@ -2,7 +2,7 @@
 
 `operations` holds the editing commands' library (`add_entry`, `add_observation`,
 `complete_milestone`, `add_source`), all taking one path, `operations.apply`: lock, load,
-plan, edit by round trip, validate, write atomically, commit. `scaffold` creates a workspace.
-Nothing is imported here, so `tracker report` (which writes through `atomic`) never loads
-ruamel.yaml.
+plan, edit by round trip (`roundtrip`: the new text inserted in place), validate, write
+atomically, commit. `scaffold` creates a workspace. Nothing is imported here, so `tracker
+report` (which writes through `atomic`) loads none of the editing code.
 """

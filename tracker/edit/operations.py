@@ -1,24 +1,32 @@
-"""Changing a programme file safely: add a status entry, an observation, a source; close a milestone.
+"""Changing a programme file safely: add a status entry, an observation, a source; close a milestone;
+correct an entry or an observation; approve or reject drafts.
 
 Every edit follows the same path (`apply`): find the programme's file, take its lock, load and
 validate it, resolve the references and check the new record, edit the text by round trip
 (only the new record is added), validate the whole new text with the same validator as
 `tracker validate`, then write it atomically, and commit it to git when asked. Any problem
 stops the edit before the write: the file stays byte for byte as it was.
+
+When the programme sets `review: required` (or `self-allowed`), entries, observations,
+milestone completions and corrections are written as drafts (`draft: true`, with their author
+in `by`); `approve` turns them into records, `reject` removes them and logs why.
 """
 from __future__ import annotations
 
+import bisect
+import contextlib
 import datetime as dt
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Callable, Optional
+from typing import Any, Callable, Mapping, Optional
 
 from tracker.edit import atomic, gitcommit, lock, roundtrip
-from tracker.errors import EditRefused, InvalidData, NotFound
+from tracker.errors import EditRefused, InvalidData, NotFound, WorkspaceError
 from tracker.model import spec, yamlsafe
 from tracker.model.fields import did_you_mean
-from tracker.model.lookup import check_status, find_indicator, find_milestone, find_priority
-from tracker.model.records import Entry, Programme  # Entry: a new history entry too
+from tracker.model.lookup import check_reason, check_status, find_indicator, find_milestone, find_priority
+from tracker.model.records import (CORRECTION, ENTRY, MILESTONE, OBSERVATION, Entry, Pending, Point, Priority,
+                                   Programme, as_written_by, find_dated, is_pending, parse_ref, ref_of)
 from tracker.model.validate import check_document
 from tracker.model.workspace import Workspace
 
@@ -35,7 +43,7 @@ class Plan:
 @dataclass(frozen=True)
 class Outcome:
     path: Path
-    programme: Programme  # as it is after the edit
+    programme: Programme  # as it is after the edit (its `origin` has no positions: nothing was wrong)
     summary: str
     commit: Optional[str] = None  # short id of the git commit, with --commit
 
@@ -46,6 +54,31 @@ class Observation:
     value: int | float
     source: str = ""
     note: str = ""
+    by: str = ""
+
+
+@dataclass(frozen=True)
+class NewCorrection:
+    """A correction to write: of the entry `entry` (DATE or DATE#N), or of the observation
+    `observation` of `indicator`; `changes` maps each field to what it says now."""
+
+    date: dt.date
+    why: str
+    changes: dict[str, Any]
+    entry: str = ""
+    indicator: str = ""
+    observation: str = ""
+    by: str = ""
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which drafts an approval or a rejection is about: of one priority or the whole programme,
+    all of them or those named by `refs` (DATE: every draft of that date; DATE#N: the Nth entry)."""
+
+    priority: str = ""
+    all: bool = False
+    refs: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -77,6 +110,29 @@ def _not_future(day: dt.date, options: Options, what: str) -> None:
                           "pass --allow-future to record it anyway")
 
 
+def _draft_author(programme: Programme, by: str, options: Options, path: Path) -> str:
+    """The author a draft is written with, when the programme reviews its records; "" when it does not.
+
+    `--by`, else the author named for the commit, else git's configured author; a draft without
+    an author could be approved by anyone, so there must be one."""
+    if not programme.reviewed:
+        return ""
+    author = by.strip() or options.author.strip()
+    if not author:
+        try:
+            author = gitcommit.author(gitcommit.repository(path.resolve(), str(path)))
+        except WorkspaceError:
+            author = ""
+    if not author:
+        raise EditRefused(f"programme {programme.id!r} sets review: {programme.review}, so this is written as a "
+                          "draft, and a draft names its author: pass --by NAME")
+    return author
+
+
+def _draft_pairs(author: str) -> list[tuple[str, Any]]:
+    return [("by", author), ("draft", True)] if author else []
+
+
 def _index(where: tuple) -> int:
     return int(where[-1])
 
@@ -105,6 +161,74 @@ def _insert_dated(container: dict, key: str, item_of: Callable[[Any, roundtrip.B
     items.insert(position, item_of(neighbour, b))
 
 
+def _insert_all_dated(items: list, new: list[tuple[dt.date, Callable[[Any, roundtrip.Builder], Any]]],
+                      b: roundtrip.Builder) -> None:
+    """`_insert_dated` for many items at once: each goes after every item of the original list
+    dated on or before it (new ones in date order among themselves), in one pass, so a batch of
+    thousands costs a sort, not a scan of the list per item."""
+    dates = [str(item.get("date")) if isinstance(item, dict) else "" for item in items]
+    order = sorted(range(len(items)), key=lambda i: dates[i])
+    sorted_dates = [dates[i] for i in order]
+    latest_index = []  # latest_index[k]: the highest original index among the k+1 earliest-dated items
+    running = -1
+    for i in order:
+        running = max(running, i)
+        latest_index.append(running)
+    placed = []
+    for sequence, (day, item_of) in enumerate(new):
+        count = bisect.bisect_right(sorted_dates, day.isoformat())
+        position = latest_index[count - 1] + 1 if count else 0
+        neighbour = items[position - 1] if position else items[0]
+        placed.append((position, day, sequence, item_of(neighbour, b)))
+    for position, _, _, item in sorted(placed, key=lambda p: (p[0], p[1], p[2]), reverse=True):
+        items.insert(position, item)
+
+
+def _entry_item(entry: Entry, drafter: str) -> Callable[[Any, roundtrip.Builder], Any]:
+    """How a new history entry is written, in the style of its neighbour `like` (a draft by
+    `drafter` when the programme reviews its records)."""
+
+    def item(like: Any, b: roundtrip.Builder) -> Any:
+        pairs: list[tuple[str, Any]] = [("date", b.date(entry.date)), ("status", b.text(entry.status))]
+        if entry.note.strip():
+            pairs.append(("note", b.text(entry.note.strip())))
+        if entry.sources:
+            pairs.append(("sources", b.seq([b.text(s) for s in entry.sources],
+                                           like=like.get("sources") if isinstance(like, dict) else None,
+                                           flow=True)))
+        if drafter:
+            pairs.append(("by", b.text(drafter)))
+        elif entry.by.strip():
+            pairs.append(("by", b.text(entry.by.strip())))
+        if entry.reason:
+            pairs.append(("reason", b.text(entry.reason)))
+        if drafter:
+            pairs.append(("draft", True))
+        return b.mapping(pairs, like=like)
+
+    return item
+
+
+def _observation_item(observation: "Observation", drafter: str) -> Callable[[Any, roundtrip.Builder], Any]:
+    """How a new observation is written, in the style of its neighbour `like` (a draft by
+    `drafter` when the programme reviews its records)."""
+
+    def item(like: Any, b: roundtrip.Builder) -> Any:
+        pairs: list[tuple[str, Any]] = [("date", b.date(observation.date)),
+                                        ("value", b.number(observation.value))]
+        if observation.source:
+            pairs.append(("source", b.text(observation.source)))
+        if observation.note.strip():
+            pairs.append(("note", b.text(observation.note.strip())))
+        if drafter:
+            pairs += [("by", b.text(drafter)), ("draft", True)]
+        elif observation.by.strip():
+            pairs.append(("by", b.text(observation.by.strip())))
+        return b.mapping(pairs, like=like)
+
+    return item
+
+
 # --- the edits --------------------------------------------------------------------------------
 
 def add_entry(ws: Workspace, programme_id: str, priority_id: str, entry: Entry, options: Options) -> Outcome:
@@ -113,32 +237,27 @@ def add_entry(ws: Workspace, programme_id: str, priority_id: str, entry: Entry, 
     def plan(programme: Programme, options: Options) -> Plan:
         priority = find_priority(programme, priority_id)
         check_status(programme, entry.status)
+        if entry.reason:
+            check_reason(programme, entry.reason)
         _not_future(entry.date, options, "the entry")
         where = priority.at
-
-        def item(like: Any, b: roundtrip.Builder) -> Any:
-            pairs: list[tuple[str, Any]] = [("date", b.date(entry.date)), ("status", b.text(entry.status))]
-            if entry.note.strip():
-                pairs.append(("note", b.text(entry.note.strip())))
-            if entry.sources:
-                pairs.append(("sources", b.seq([b.text(s) for s in entry.sources],
-                                               like=like.get("sources") if isinstance(like, dict) else None,
-                                               flow=True)))
-            if entry.by.strip():
-                pairs.append(("by", b.text(entry.by.strip())))
-            return b.mapping(pairs, like=like)
+        drafter = _draft_author(programme, entry.by, options, programme.path)
+        item = _entry_item(entry, drafter)
 
         def edit(data: Any, b: roundtrip.Builder) -> None:
             _insert_dated(_node(data, where), "history", item, entry.date, spec.PRIORITY.field_names(), b)
 
         label = programme.status(entry.status).label
         ref = f"{programme.id}/{priority.id}"
-        author = entry.by.strip() or options.author
-        message = f"{ref}: status {entry.status} ({label}) on {entry.date}, by {author or 'unknown'}"
+        author = drafter or entry.by.strip() or options.author
+        draft = _draft_note(drafter)
+        message = f"{ref}: {'draft ' if drafter else ''}status {entry.status} ({label}) on {entry.date}, by {author or 'unknown'}"
         body = [entry.note.strip()] if entry.note.strip() else []
+        if entry.reason:
+            body.append(f"Reason: {entry.reason}")
         if entry.sources:
             body.append("Sources: " + ", ".join(entry.sources))
-        return Plan(edit, f"{ref}: {label} ({entry.status}) on {entry.date}",
+        return Plan(edit, f"{ref}: {label} ({entry.status}) on {entry.date}{draft}",
                     message + ("\n\n" + "\n".join(body) if body else ""))
 
     return apply(ws, programme_id, plan, options)
@@ -153,15 +272,8 @@ def add_observation(ws: Workspace, programme_id: str, priority_id: str, indicato
         indicator = find_indicator(programme, priority, indicator_id)
         _not_future(observation.date, options, "the observation")
         where = indicator.at
-
-        def item(like: Any, b: roundtrip.Builder) -> Any:
-            pairs: list[tuple[str, Any]] = [("date", b.date(observation.date)),
-                                            ("value", b.number(observation.value))]
-            if observation.source:
-                pairs.append(("source", b.text(observation.source)))
-            if observation.note.strip():
-                pairs.append(("note", b.text(observation.note.strip())))
-            return b.mapping(pairs, like=like)
+        drafter = _draft_author(programme, observation.by, options, programme.path)
+        item = _observation_item(observation, drafter)
 
         def edit(data: Any, b: roundtrip.Builder) -> None:
             _insert_dated(_node(data, where), "observations", item, observation.date,
@@ -170,16 +282,16 @@ def add_observation(ws: Workspace, programme_id: str, priority_id: str, indicato
         ref = f"{programme.id}/{priority.id}/{indicator.id}"
         value = (roundtrip.PlainFloat(observation.value).text() if isinstance(observation.value, float)
                  else str(observation.value))
-        author = options.author or "unknown"
-        return Plan(edit, f"{ref}: {value} {indicator.unit} on {observation.date}",
-                    f"{ref}: {value} {indicator.unit} on {observation.date}, by {author}"
+        author = drafter or observation.by.strip() or options.author or "unknown"
+        return Plan(edit, f"{ref}: {value} {indicator.unit} on {observation.date}{_draft_note(drafter)}",
+                    f"{ref}: {'draft ' if drafter else ''}{value} {indicator.unit} on {observation.date}, by {author}"
                     + (f"\n\nSource: {observation.source}" if observation.source else ""))
 
     return apply(ws, programme_id, plan, options)
 
 
 def complete_milestone(ws: Workspace, programme_id: str, priority_id: str, milestone_id: str,
-                       done: dt.date, sources: tuple[str, ...], options: Options) -> Outcome:
+                       done: dt.date, sources: tuple[str, ...], options: Options, by: str = "") -> Outcome:
     """Mark a milestone done on a date, citing sources (added to the milestone's own)."""
 
     def plan(programme: Programme, options: Options) -> Plan:
@@ -193,10 +305,16 @@ def complete_milestone(ws: Workspace, programme_id: str, priority_id: str, miles
         where = milestone.at
         added = [s for s in dict.fromkeys(sources) if s not in milestone.sources]
         order = spec.MILESTONE.field_names()
+        drafter = _draft_author(programme, by, options, programme.path)
 
         def edit(data: Any, b: roundtrip.Builder) -> None:
             node = _node(data, where)
             roundtrip.insert_key(node, "done", b.date(done), order)
+            if drafter:
+                roundtrip.insert_key(node, "by", b.text(drafter), order)
+                roundtrip.insert_key(node, "draft", True, order)
+            elif by.strip():
+                roundtrip.insert_key(node, "by", b.text(by.strip()), order)
             if not added:
                 return
             existing = node.get("sources")
@@ -205,9 +323,9 @@ def complete_milestone(ws: Workspace, programme_id: str, priority_id: str, miles
             else:
                 roundtrip.insert_key(node, "sources", b.seq([b.text(s) for s in added], flow=True), order)
 
-        author = options.author or "unknown"
-        return Plan(edit, f"{ref}: done on {done}",
-                    f"{ref}: milestone done on {done}, by {author}"
+        author = drafter or by.strip() or options.author or "unknown"
+        return Plan(edit, f"{ref}: done on {done}{_draft_note(drafter)}",
+                    f"{ref}: {'draft: ' if drafter else ''}milestone done on {done}, by {author}"
                     + (f"\n\nSources: {', '.join(added)}" if added else ""))
 
     return apply(ws, programme_id, plan, options)
@@ -248,33 +366,439 @@ def add_source(ws: Workspace, programme_id: str, source: NewSource, options: Opt
     return apply(ws, programme_id, plan, options)
 
 
+# --- corrections ------------------------------------------------------------------------------
+
+def _draft_note(drafter: str) -> str:
+    return f" (draft by {drafter}, waiting for review)" if drafter else ""
+
+
+def _said(value: Any) -> Any:
+    if value in (None, "", (), []):
+        return None
+    return list(value) if isinstance(value, tuple) else value
+
+
+def _find_record(records: tuple[Any, ...], ref: str, kind: str, where: str) -> Any:
+    """The record `ref` names (DATE, or DATE#N); refused when missing or when DATE is ambiguous."""
+    parsed = parse_ref(ref)
+    if parsed is None:
+        raise EditRefused(f"{ref!r} is not a date written YYYY-MM-DD, or YYYY-MM-DD#N for the Nth {kind} of a date")
+    day, _ = parsed
+    same = [r for r in records if r.date == day]
+    plural = "entries" if kind == "entry" else f"{kind}s"
+    if not same:
+        dates = sorted({r.date.isoformat() for r in records})
+        known = f"; its {plural} are dated {', '.join(dates[-8:])}" if dates else f"; it has no {kind} yet"
+        raise NotFound(f"no {kind} dated {day} in {where}{known}")
+    if "#" not in ref and len(same) > 1:
+        choices = ", ".join(f"{day}#{n}" for n in range(1, len(same) + 1))
+        raise EditRefused(f"{where} has {len(same)} {plural} dated {day}: name one as {choices}")
+    found = find_dated(records, ref)
+    if found is None:
+        raise NotFound(f"no {kind} {ref} in {where}: it has {len(same)} dated {day}")
+    return found
+
+
+def correct(ws: Workspace, programme_id: str, priority_id: str, new: NewCorrection, options: Options) -> Outcome:
+    """Append a correction to the priority's `corrections:`; the entry or observation it corrects
+    is left as it was written. Fields whose new value is what the record already says are left out;
+    a correction that changes nothing is refused."""
+
+    def plan(programme: Programme, options: Options) -> Plan:
+        priority = find_priority(programme, priority_id)
+        ref = f"{programme.id}/{priority.id}"
+        records: tuple[Any, ...]
+        if new.entry:
+            kind, records, where_text = "entry", priority.history, f"priority {ref}"
+            target = _find_record(records, new.entry, kind, where_text)
+        else:
+            indicator = find_indicator(programme, priority, new.indicator)
+            kind, records, where_text = "observation", indicator.observations, f"indicator {ref}/{indicator.id}"
+            target = _find_record(records, new.observation, kind, where_text)
+        name = ref_of(records, target)
+        if is_pending(target):
+            raise EditRefused(f"the {kind} {name} of {where_text} is a draft waiting for review: approve it first, "
+                              "or reject it and write it again")
+        _not_future(new.date, options, "the correction")
+        if new.date < target.date:
+            raise EditRefused(f"the correction is dated {new.date}, before the {kind} it corrects ({target.date})")
+        if "status" in new.changes:
+            check_status(programme, new.changes["status"])
+        if new.changes.get("reason"):
+            check_reason(programme, new.changes["reason"])
+        current = as_written_by(target, new.date)
+        changes = [(field, _said(getattr(current, field)), value) for field, value in new.changes.items()
+                   if _said(value) != _said(getattr(current, field))]
+        if not changes:
+            already = "; ".join(f"{field} {_said(getattr(current, field))!r}" for field in new.changes)
+            raise EditRefused(f"the correction changes nothing: the {kind} {name} of {where_text} already says {already}")
+        drafter = _draft_author(programme, new.by, options, programme.path)
+        author = drafter or new.by.strip()
+        order = spec.PRIORITY.field_names()
+        position = priority.at
+
+        def said(value: Any, b: roundtrip.Builder) -> Any:
+            if isinstance(value, (list, tuple)):
+                return b.seq([b.text(v) for v in value], flow=True)
+            return b.number(value) if isinstance(value, (int, float)) else b.text(str(value))
+
+        def item(b: roundtrip.Builder) -> Any:
+            pairs: list[tuple[str, Any]] = [("date", b.date(new.date))]
+            ref_value = b.date(target.date) if "#" not in name else b.text(name)
+            if kind == "entry":
+                pairs.append(("entry", ref_value))
+            else:
+                pairs += [("indicator", b.text(new.indicator)), ("observation", ref_value)]
+            fields = []
+            for field, was, now in changes:
+                change = ([("was", said(was, b))] if was is not None else []) + [("now", said(now, b))]
+                fields.append((field, b.mapping(change)))
+            pairs += [("changes", b.mapping(fields)), ("why", b.text(new.why.strip()))]
+            if author:
+                pairs.append(("by", b.text(author)))
+            if drafter:
+                pairs.append(("draft", True))
+            return b.mapping(pairs)
+
+        def edit(data: Any, b: roundtrip.Builder) -> None:
+            node = _node(data, position)
+            items = node.get("corrections")
+            if isinstance(items, list) and items:
+                items.append(item(b))
+            else:
+                roundtrip.insert_key(node, "corrections", b.seq([item(b)]), order)
+
+        what = f"{kind} {name}" if kind == "entry" else f"observation {name} of {new.indicator}"
+        lines = [f"{field}: {was if was is not None else '(nothing)'} -> {now}" for field, was, now in changes]
+        summary = f"{ref}: {what} corrected on {new.date} ({'; '.join(lines)}){_draft_note(drafter)}"
+        message = (f"{ref}: {'draft ' if drafter else ''}correction of {what} on {new.date}, "
+                   f"by {author or options.author or 'unknown'}\n\n" + "\n".join(lines) + f"\nWhy: {new.why.strip()}")
+        return Plan(edit, summary, message)
+
+    return apply(ws, programme_id, plan, options)
+
+
+# --- review: approve and reject drafts --------------------------------------------------------
+
+def _same_person(a: str, b: str) -> bool:
+    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+
+
+def _selected(programme: Programme, selection: Selection) -> list[Pending]:
+    """The drafts a selection names; refused when it names none."""
+    drafts = programme.pending()
+    scope = f"programme {programme.id!r}"
+    if selection.priority:
+        priority = find_priority(programme, selection.priority)
+        drafts = [d for d in drafts if d.priority.id == priority.id]
+        scope = f"priority {programme.id}/{priority.id}"
+    if not drafts:
+        raise NotFound(f"no drafts waiting for review in {scope}")
+    if selection.all:
+        return drafts
+    chosen: list[Pending] = []
+    for ref in selection.refs:
+        if parse_ref(ref) is None:
+            raise EditRefused(f"{ref!r} is not a date written YYYY-MM-DD, or YYYY-MM-DD#N for the Nth entry of a date")
+        found = [d for d in drafts if d.matches(ref)]
+        if not found:
+            dates = ", ".join(dict.fromkeys(d.ref for d in drafts))
+            raise NotFound(f"no draft dated {ref} in {scope}; drafts waiting there: {dates}")
+        chosen += [d for d in found if d not in chosen]
+    return chosen
+
+
+def _names(drafts: list[Pending]) -> str:
+    return "; ".join(d.describe() for d in drafts)
+
+
+def approve(ws: Workspace, programme_id: str, selection: Selection, approver: str, on: dt.date,
+            options: Options) -> Outcome:
+    """Turn drafts into records: `draft` removed, `approved_by` and `approved_on` added. Nobody
+    approves their own draft unless the programme sets `review: self-allowed` (refused, naming it)."""
+
+    def plan(programme: Programme, options: Options) -> Plan:
+        if not approver.strip():
+            raise EditRefused("an approval names who approves: pass --by NAME")
+        drafts = _selected(programme, selection)
+        if not programme.self_approval:
+            own = [d for d in drafts if _same_person(d.by, approver)]
+            if own:
+                raise EditRefused(f"{own[0].describe()}: {approver.strip()} cannot approve their own draft; "
+                                  "someone else must (or the programme sets review: self-allowed)")
+        _not_future(on, options, "the approval")
+
+        def edit(data: Any, b: roundtrip.Builder) -> None:
+            for draft in drafts:
+                node = _node(data, draft.item.at)
+                order = _order(draft.kind)
+                if "draft" in node:
+                    del node["draft"]
+                roundtrip.insert_key(node, "approved_by", b.text(approver.strip()), order)
+                roundtrip.insert_key(node, "approved_on", b.date(on), order)
+
+        count = f"{len(drafts)} draft{'s' if len(drafts) > 1 else ''}"
+        return Plan(edit, f"{programme.id}: approved {count} on {on}, by {approver.strip()}: {_names(drafts)}",
+                    f"{programme.id}: approved {count} on {on}, by {approver.strip()}\n\n"
+                    + "\n".join(d.describe() for d in drafts))
+
+    return apply(ws, programme_id, plan, options)
+
+
+def reject(ws: Workspace, programme_id: str, selection: Selection, rejecter: str, why: str, on: dt.date,
+           options: Options) -> Outcome:
+    """Remove drafts, keeping one line each in the programme's `review_log:` (what, who, when, why).
+
+    A rejected milestone completion leaves the milestone open (its sources stay). Corrections that
+    named a later entry or observation of the same date by number are renumbered."""
+
+    def plan(programme: Programme, options: Options) -> Plan:
+        if not why.strip():
+            raise EditRefused("a rejection says why: pass --why TEXT")
+        if not rejecter.strip():
+            raise EditRefused("a rejection names who rejects: pass --by NAME")
+        drafts = _selected(programme, selection)
+        _not_future(on, options, "the rejection")
+        renumber = _renumbering(drafts)
+
+        def edit(data: Any, b: roundtrip.Builder) -> None:
+            removals: dict[tuple, list[int]] = {}
+            for draft in drafts:
+                if draft.kind == MILESTONE:
+                    node = _node(data, draft.item.at)
+                    for key in ("done", "draft", "by"):
+                        if key in node:
+                            del node[key]
+                else:
+                    removals.setdefault(draft.item.at[:-1], []).append(int(draft.item.at[-1]))
+            for (priority_at, field), moved in renumber.items():
+                for index, value in moved:
+                    _node(data, priority_at + ("corrections", index))[field] = value(b)
+            for where, indexes in removals.items():
+                items = _node(data, where)
+                for index in sorted(indexes, reverse=True):
+                    del items[index]
+            lines = [b.mapping([("date", b.date(on)), ("item", b.text(d.describe())),
+                                ("by", b.text(rejecter.strip())), ("why", b.text(why.strip())),
+                                *([("drafted_by", b.text(d.by))] if d.by else [])]) for d in drafts]
+            log = data.get("review_log")
+            if isinstance(log, list) and log:
+                log.extend(lines)
+            else:
+                roundtrip.insert_key(data, "review_log", b.seq(lines), spec.PROGRAMME.field_names())
+
+        count = f"{len(drafts)} draft{'s' if len(drafts) > 1 else ''}"
+        return Plan(edit, f"{programme.id}: rejected {count} on {on}, by {rejecter.strip()}: {_names(drafts)}",
+                    f"{programme.id}: rejected {count} on {on}, by {rejecter.strip()}\n\n"
+                    + "\n".join(d.describe() for d in drafts) + f"\nWhy: {why.strip()}")
+
+    return apply(ws, programme_id, plan, options)
+
+
+def _order(kind: str) -> list[str]:
+    return {ENTRY: spec.ENTRY, OBSERVATION: spec.OBSERVATION, MILESTONE: spec.MILESTONE,
+            CORRECTION: spec.CORRECTION}[kind].field_names()
+
+
+def _text_of(text: str) -> Callable[[roundtrip.Builder], Any]:
+    return lambda b: b.text(text)
+
+
+def _renumbering(drafts: list[Pending]) -> dict[tuple, list[tuple[int, Callable[[roundtrip.Builder], Any]]]]:
+    """Corrections naming `DATE#N` of an entry or observation after a removed one of the same date:
+    their new reference, by (priority's place, field) and index in the priority's corrections."""
+    out: dict[tuple, list[tuple[int, Callable[[roundtrip.Builder], Any]]]] = {}
+    removed: dict[tuple[str, str, Optional[str]], list[tuple[dt.date, int]]] = {}
+    for draft in drafts:
+        if draft.kind in (ENTRY, OBSERVATION):
+            parsed = parse_ref(draft.ref)
+            assert parsed is not None
+            key = (draft.priority.id, draft.kind, draft.indicator.id if draft.indicator else None)
+            removed.setdefault(key, []).append(parsed)
+    for draft in {id(d.priority): d for d in drafts}.values():
+        priority: Priority = draft.priority
+        for index, correction in enumerate(priority.corrections):
+            field, kind, indicator = (("entry", ENTRY, None) if correction.entry
+                                      else ("observation", OBSERVATION, correction.indicator))
+            parsed = parse_ref(getattr(correction, field) or "")
+            gone = removed.get((priority.id, kind, indicator), [])
+            if parsed is None or not gone:
+                continue
+            day, n = parsed
+            shift = sum(1 for d, m in gone if d == day and m < n)
+            if shift:
+                out.setdefault((priority.at, field), []).append((index, _text_of(f"{day.isoformat()}#{n - shift}")))
+    return out
+
+
+# --- many records in one edit per file (tracker import) ---------------------------------------
+
+@dataclass(frozen=True)
+class Batch:
+    """What one programme file receives in one edit: status entries by priority, observations by
+    priority and indicator. Thousands of records are one round trip, one validation, one write."""
+
+    entries: tuple[tuple[str, Entry], ...] = ()  # (priority id, entry)
+    observations: tuple[tuple[str, str, Observation], ...] = ()  # (priority id, indicator id, observation)
+    summary: str = ""  # the line a user reads about this file; a count of records when empty
+
+    def __len__(self) -> int:
+        return len(self.entries) + len(self.observations)
+
+
+def batch_plan(programme: Programme, batch: Batch, options: Options) -> Plan:
+    """The edit adding every record of `batch`, each checked as `add_entry` and `add_observation`
+    check theirs (known priority, indicator, status and reason, no future date without
+    allow_future), and written as they write theirs: a draft naming its author when the
+    programme reviews its records."""
+    histories: dict[tuple, list[tuple[dt.date, Callable[[Any, roundtrip.Builder], Any]]]] = {}
+    series: dict[tuple, list[tuple[dt.date, Callable[[Any, roundtrip.Builder], Any]]]] = {}
+    authors: dict[str, str] = {}  # a record's `by` -> the draft's author (git's looked up once at most)
+
+    def drafter(by: str) -> str:
+        if by.strip() not in authors:
+            authors[by.strip()] = _draft_author(programme, by, options, programme.path)
+        return authors[by.strip()]
+
+    for priority_id, entry in batch.entries:
+        priority = find_priority(programme, priority_id)
+        check_status(programme, entry.status)
+        if entry.reason:
+            check_reason(programme, entry.reason)
+        _not_future(entry.date, options, f"the entry of {programme.id}/{priority.id}")
+        histories.setdefault(priority.at, []).append((entry.date, _entry_item(entry, drafter(entry.by))))
+    for priority_id, indicator_id, observation in batch.observations:
+        priority = find_priority(programme, priority_id)
+        indicator = find_indicator(programme, priority, indicator_id)
+        _not_future(observation.date, options, f"the observation of {programme.id}/{priority.id}/{indicator.id}")
+        series.setdefault(indicator.at, []).append((observation.date,
+                                                    _observation_item(observation, drafter(observation.by))))
+
+    def edit(data: Any, b: roundtrip.Builder) -> None:
+        for lists, key, order in ((histories, "history", spec.PRIORITY.field_names()),
+                                  (series, "observations", spec.INDICATOR.field_names())):
+            for where, new in lists.items():
+                container = _node(data, where)
+                items = container.get(key)
+                if isinstance(items, list) and items:
+                    _insert_all_dated(items, new, b)
+                else:
+                    ordered = sorted(enumerate(new), key=lambda p: (p[1][0], p[0]))
+                    roundtrip.insert_key(container, key, b.seq([item_of(None, b) for _, (_, item_of) in ordered]),
+                                         order)
+
+    entries, observations = len(batch.entries), len(batch.observations)
+    counted = _count(entries, "status entry", "status entries") + (" and " if entries and observations else "") \
+        + (_count(observations, "observation", "observations") if observations or not entries else "")
+    drafts = " as drafts waiting for review" if programme.reviewed else ""
+    summary = batch.summary or f"{programme.id}: {counted} added{drafts}"
+    author = ", ".join(sorted(a for a in set(authors.values()) if a)) or options.author or "unknown"
+    return Plan(edit, summary, f"{programme.id}: {counted} added{drafts}, by {author}")
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n:,} {one if n == 1 else many}"
+
+
+def add_batches(ws: Workspace, batches: Mapping[str, Callable[[Programme], Batch]], options: Options, *,
+                write: bool = True, message: str = "") -> list[Outcome]:
+    """Add each programme's batch (`batches[id]` is called with the programme as loaded under its
+    file's lock, so what it adds is decided on the data it is added to): one edit per file, all
+    files or none, and with `options.commit` one git commit holding them all. `write=False` does
+    everything but the writing (a dry run that has checked the files as they would be)."""
+    plans = {pid: (lambda programme, options, make=make: batch_plan(programme, make(programme), options))
+             for pid, make in batches.items()}
+    return apply_all(ws, plans, options, write=write, message=message)
+
+
 # --- the one path every edit takes ------------------------------------------------------------
 
 def apply(ws: Workspace, programme_id: str, plan_for: Callable[[Programme, Options], Plan], options: Options) -> Outcome:
     """Lock, load, plan, edit, validate, write (and commit): all or nothing."""
-    path = ws.file_of(programme_id)
-    shown = ws.display(path)
-    repo = gitcommit.repository(path.resolve(), shown) if options.commit else None
+    return apply_all(ws, {programme_id: plan_for}, options)[0]
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    programme_id: str
+    path: Path
+    target: Path  # the file itself, symbolic links resolved
+    shown: str
+    original: bytes
+    edited: bytes
+    after: Programme
+    plan: Plan
+
+
+def apply_all(ws: Workspace, plans: Mapping[str, Callable[[Programme, Options], Plan]], options: Options, *,
+              write: bool = True, message: str = "") -> list[Outcome]:
+    """`apply` for several programme files at once: every file is locked (in path order, so two
+    runs cannot deadlock), loaded, planned, edited and validated before the first is written; if
+    a write fails, the files already written get their old bytes back. With `options.commit`,
+    one git commit holds every changed file; its message is the plans' messages, or `message`
+    (with the author) above the first line of each."""
+    files = {pid: ws.file_of(pid) for pid in plans}
+    repo = None
+    if options.commit:
+        repos = {gitcommit.repository(path.resolve(), ws.display(path)) for path in files.values()}
+        if len(repos) > 1:
+            raise WorkspaceError("the programme files are in different git repositories, which one commit "
+                                 "cannot hold; nothing was written")
+        repo = repos.pop() if repos else None
     if repo is not None and not options.author:
         options = replace(options, author=gitcommit.author(repo))
+    with contextlib.ExitStack() as held:
+        for path in sorted({path.resolve(): path for path in files.values()}):
+            held.enter_context(lock.locked(path, options.lock_timeout, ws.display(path)))
+        prepared = [_prepare(ws, pid, path, plans[pid], options) for pid, path in files.items()]
+        changed = [p for p in prepared if p.edited != p.original]
+        revision = None
+        if write:
+            _write_all(changed)
+            if repo is not None and changed:
+                text = "\n\n".join(p.plan.message for p in changed)
+                if message:  # a first line for the whole commit, the files' own lines below it
+                    text = (f"{message}, by {options.author or 'unknown'}\n\n"
+                            + "\n".join(p.plan.message.splitlines()[0] for p in changed))
+                revision = gitcommit.commit_all(repo, [p.target for p in changed], text,
+                                                ", ".join(p.shown for p in changed))
+    return [Outcome(path=p.path, programme=p.after, summary=p.plan.summary,
+                    commit=revision if p in changed else None) for p in prepared]
+
+
+def _prepare(ws: Workspace, programme_id: str, path: Path, plan_for: Callable[[Programme, Options], Plan],
+             options: Options) -> _Prepared:
+    """Load and validate the file (under its lock), plan the edit, make it, validate the result."""
+    shown = ws.display(path)
     target = path.resolve()
-    with lock.locked(target, options.lock_timeout, shown):
-        if not ws.inside(path) or not target.is_file():
-            ws.load_file(path)  # raises, naming why the file is refused
-        original = yamlsafe.load(target, shown)
-        before, problems = check_document(original, path)
-        if problems:
-            raise InvalidData(problems)
-        assert before is not None
-        if before.id != programme_id:  # its `id:` line was not what the file means
-            raise NotFound(f"unknown programme {programme_id!r}{did_you_mean(programme_id, [before.id])}")
-        plan = plan_for(before, options)
-        text = target.read_bytes().decode("utf-8")  # yamlsafe.load has checked that it is UTF-8
-        edited = roundtrip.edit_text(text, plan.edit, shown, original)
-        after, problems = check_document(edited.document, path)
-        if problems:
-            raise InvalidData(problems)
-        assert after is not None
-        atomic.write_bytes(target, edited.text.encode("utf-8"))
-        revision = gitcommit.commit(repo, target, plan.message, shown) if repo is not None else None
-    return Outcome(path=path, programme=after, summary=plan.summary, commit=revision)
+    if not ws.inside(path) or not target.is_file():
+        ws.load_file(path)  # raises, naming why the file is refused
+    original = yamlsafe.load(target, shown)
+    before, problems = check_document(original, path)
+    if problems:
+        raise InvalidData(problems)
+    assert before is not None
+    if before.id != programme_id:  # its `id:` line was not what the file means
+        raise NotFound(f"unknown programme {programme_id!r}{did_you_mean(programme_id, [before.id])}")
+    plan = plan_for(before, options)
+    # Parsed twice in all: the file, and the new text (without positions: only what it means is
+    # compared and validated, and its problems, if any, are located by a third parse).
+    edited = roundtrip.edit_text(original.text, plan.edit, shown, original, positions=False)
+    after, problems = check_document(edited.document, path)
+    if problems:
+        raise InvalidData(check_document(yamlsafe.parse_bytes(edited.document.raw, shown), path)[1])
+    assert after is not None
+    return _Prepared(programme_id, path, target, shown, original.raw, edited.text.encode("utf-8"), after, plan)
+
+
+def _write_all(prepared: list[_Prepared]) -> None:
+    """Write every file atomically; if one fails, put back the old bytes of those already written."""
+    written: list[_Prepared] = []
+    try:
+        for item in prepared:
+            atomic.write_bytes(item.target, item.edited)
+            written.append(item)
+    except BaseException:
+        for item in reversed(written):
+            atomic.write_bytes(item.target, item.original)
+        raise

@@ -36,7 +36,7 @@ def check_address(value: Any) -> str:
         raise f.Bad(f"expected a bare email address such as reader@example.org (a name goes in `name`) "
                     f"but got {f.describe(value)}")
     local, at, domain = value.rpartition("@")
-    if not at or not _LOCAL_RE.match(local) or not _DOMAIN_RE.match(domain):
+    if not at or not _LOCAL_RE.fullmatch(local) or not _DOMAIN_RE.fullmatch(domain):
         raise f.Bad(f"expected an email address such as reader@example.org but got {f.describe(value)}")
     if len(local) > MAX_LOCAL or len(value) > MAX_ADDRESS:
         raise f.Bad(f"email address is longer than the limits of SMTP ({MAX_LOCAL} characters before "
@@ -73,7 +73,7 @@ def check_mailbox(value: Any) -> Address:
     if _has_control(value):
         raise f.Bad("a sender may not contain line breaks or control characters")
     text = value.strip()
-    match = _MAILBOX_RE.match(text)
+    match = _MAILBOX_RE.fullmatch(text)
     if not match:
         if "<" in text or ">" in text:
             raise f.Bad(f"expected a sender such as \"Policy Desk <desk@example.org>\" but got {f.describe(value)}")

@@ -21,6 +21,7 @@ STATUS_ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
 PARTIAL_DATE_RE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$", re.ASCII)
 URL_RE = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
+DATED_REF_RE = re.compile(r"^\d{4}-\d{2}-\d{2}(?:#[1-9]\d{0,5})?$", re.ASCII)
 COLOUR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
 # What the JSON Schema says of text (ECMAScript patterns; `bad_character` is the full rule).
 TEXT_PATTERN = r"^[^\u0000-\u0008\u000b-\u001f\u007f-\u009f\ufdd0-\ufdef\ufffe\uffff]*$"
@@ -150,11 +151,13 @@ class Slug(Type):
 
 @dataclass(frozen=True)
 class StatusId(Type):
-    """A status id: lowercase letters, digits and underscores."""
+    """A status id (or a reason id: `what`): lowercase letters, digits and underscores."""
+
+    what: str = "status"
 
     def check(self, value: Any) -> str:
         if not isinstance(value, str) or not STATUS_ID_RE.fullmatch(value) or len(value) > MAX_SLUG:
-            raise Bad(f"expected a status id (lowercase letters, digits, underscores) but got {describe(value)}")
+            raise Bad(f"expected a {self.what} id (lowercase letters, digits, underscores) but got {describe(value)}")
         return value
 
     def schema(self) -> dict[str, Any]:
@@ -168,6 +171,26 @@ class Date(Type):
 
     def schema(self) -> dict[str, Any]:
         return {"type": "string", "format": "date", "pattern": DATE_RE.pattern}
+
+
+@dataclass(frozen=True)
+class DatedRef(Type):
+    """The record of a date that a correction names: YYYY-MM-DD, or YYYY-MM-DD#N for the Nth of that date."""
+
+    def check(self, value: Any) -> str:
+        if isinstance(value, dt.date):
+            return value.isoformat()
+        if isinstance(value, str) and DATED_REF_RE.fullmatch(value):
+            try:
+                dt.date.fromisoformat(value[:10])
+                return value
+            except ValueError:
+                pass
+        raise Bad(f"expected a real date written YYYY-MM-DD, or YYYY-MM-DD#N for the Nth record of "
+                  f"that date, but got {describe(value)}")
+
+    def schema(self) -> dict[str, Any]:
+        return {"type": "string", "pattern": DATED_REF_RE.pattern}
 
 
 @dataclass(frozen=True)
@@ -254,6 +277,54 @@ class Choice(Type):
         return {"enum": list(self.choices)}
 
 
+LANGUAGE_TAG_RE = re.compile(r"^[a-z]{2,3}(?:-[A-Z][a-z]{3})?(?:-(?:[A-Z]{2}|\d{3}))?$", re.ASCII)
+
+
+def canonical_tag(tag: str) -> str:
+    """A tag in the registry's case: ZH_hans -> zh-Hans, en-gb -> en-GB."""
+    parts = tag.replace("_", "-").split("-")
+    out = [parts[0].lower()]
+    for part in parts[1:]:
+        if len(part) == 4 and part.isalpha():
+            out.append(part.title())
+        elif len(part) in (2, 3) and (part.isalpha() or part.isdigit()):
+            out.append(part.upper())
+        else:
+            out.append(part)
+    return "-".join(out)
+
+
+def known_language(tag: str) -> bool:
+    """Whether CLDR (Babel's data) knows the tag's language, so its dates and numbers can be written."""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        Locale.parse(tag, sep="-")
+        return True
+    except (UnknownLocaleError, ValueError):
+        return False
+
+
+@dataclass(frozen=True)
+class LanguageTag(Type):
+    """A BCP 47 language tag: language[-Script][-REGION] (en, fr, pt-BR, zh-Hans, zh-Hant-TW),
+    written as the registry writes it, whose language CLDR knows (dates and numbers need it)."""
+
+    def check(self, value: Any) -> str:
+        if not isinstance(value, str):
+            raise Bad(f"expected a language tag such as en or zh-Hans but got {describe(value)}")
+        if not LANGUAGE_TAG_RE.fullmatch(value):
+            fixed = canonical_tag(value)
+            hint = f"; did you mean {fixed!r}?" if LANGUAGE_TAG_RE.fullmatch(fixed) and fixed != value else ""
+            raise Bad(f"expected a BCP 47 language tag such as en, pt-BR or zh-Hans but got {describe(value)}{hint}")
+        if not known_language(value):
+            raise Bad(f"unknown language {value!r}: expected a language with CLDR data, such as en, fr, ar or zh-Hans")
+        return value
+
+    def schema(self) -> dict[str, Any]:
+        return {"type": "string", "pattern": LANGUAGE_TAG_RE.pattern}
+
+
 @dataclass(frozen=True)
 class Url(Type):
     def check(self, value: Any) -> str:
@@ -305,3 +376,39 @@ class RelativePath(Type):
 
     def schema(self) -> dict[str, Any]:
         return {"type": "string", "pattern": r"^(?!/)(?!.*\.\.)[^\\:]+$"}
+
+
+@dataclass(frozen=True)
+class Label(Type):
+    """Free text that YAML may read as a number (a version such as 2026.1): kept as text."""
+
+    max_length: int = 200
+
+    def check(self, value: Any) -> str:
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return str(value)
+        return Text(self.max_length).check(value)
+
+    def schema(self) -> dict[str, Any]:
+        return {"type": ["string", "number"]}
+
+
+@dataclass(frozen=True)
+class Said(Type):
+    """What a corrected field said or says: a text, a number, or a list of texts (sources)."""
+
+    def check(self, value: Any) -> Any:
+        if isinstance(value, str) and value.strip():
+            check_characters(value.strip(), lines=True)
+            return value.strip()
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return Number().check(value)
+        if isinstance(value, list) and all(isinstance(v, str) and v.strip() for v in value):
+            for item in value:
+                check_characters(item.strip())
+            return [v.strip() for v in value]
+        raise Bad(f"expected a text, a number or a list of texts but got {describe(value)}")
+
+    def schema(self) -> dict[str, Any]:
+        return {"anyOf": [{"type": "string", "minLength": 1}, {"type": "number"},
+                          {"type": "array", "items": {"type": "string", "minLength": 1}}]}

@@ -5,7 +5,7 @@ from typing import Any
 
 from tracker.errors import NotFound
 from tracker.model.fields import did_you_mean
-from tracker.model.records import Indicator, Milestone, Priority, Programme
+from tracker.model.records import Indicator, Milestone, Priority, Programme, Source
 
 
 def find_priority(programme: Programme, priority_id: str) -> Priority:
@@ -40,3 +40,19 @@ def check_status(programme: Programme, status: str) -> None:
     if status not in ids:
         raise NotFound(f"unknown status {status!r} in programme {programme.id!r}; expected one of "
                        f"{', '.join(ids)}{did_you_mean(status, ids)}")
+
+
+def find_source(programme: Programme, source_id: str) -> Source:
+    """The registered source `source_id` of `programme`, or NotFound with a hint."""
+    found = programme.source(source_id)
+    if found is None:
+        ids = [s.id for s in programme.sources]
+        raise NotFound(f"unknown source {source_id!r} in programme {programme.id!r}{did_you_mean(source_id, ids)}")
+    return found
+
+
+def check_reason(programme: Programme, reason: str) -> None:
+    ids = [r.id for r in programme.reasons]
+    if reason not in ids:
+        raise NotFound(f"unknown reason {reason!r} in programme {programme.id!r}; expected one of "
+                       f"{', '.join(ids)}{did_you_mean(reason, ids)}")

@@ -70,6 +70,7 @@ class Smtp:
 class Recipient:
     address: str
     name: str = ""
+    language: str = ""  # the edition and message language; "" for the programme's primary
     at: Where = field(default=(), compare=False, repr=False)
 
 
@@ -92,7 +93,7 @@ class Hostname(f.Type):
             try:
                 return str(ipaddress.ip_address(value.strip("[]")))
             except ValueError:
-                if _HOST_RE.match(value):
+                if _HOST_RE.fullmatch(value):
                     return value
         raise f.Bad(f"expected a host name such as mail.example.org or an IP address but got {f.describe(value)}")
 
@@ -123,6 +124,9 @@ class OneLine(f.Type):
 RECIPIENT = Record("recipient", Recipient, (
     Field("address", AddressType(), True, "Email address, e.g. reader@example.org."),
     Field("name", NameType(), False, "Name shown in the To: header and the greeting."),
+    Field("language", f.LanguageTag(), False,
+          "BCP 47 tag of the edition (and message) this reader gets, one of the programme's languages "
+          "(default: its primary language)."),
 ), "One reader of a programme's editions.")
 
 SMTP = Record("smtp server", Smtp, (
@@ -240,7 +244,7 @@ def _recipient_rules(recipients: Any, doc: yamlsafe.Document, programme_ids: Opt
     if not isinstance(recipients, dict):
         return out
     for programme_id, items in recipients.items():
-        if programme_ids is not None and f.SLUG_RE.match(programme_id) and programme_id not in programme_ids:
+        if programme_ids is not None and f.SLUG_RE.fullmatch(programme_id) and programme_id not in programme_ids:
             out.append(doc.problem(("recipients", programme_id),
                                    f"unknown programme {programme_id!r}{f.did_you_mean(programme_id, programme_ids)}",
                                    key=True))

@@ -7,13 +7,14 @@ unique ids). Nothing is built from a file with problems.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Iterable, Optional
+from typing import Any, Callable, Iterable, Optional
 
 from tracker.errors import InvalidData, Problem
 from tracker.model import fields as f
-from tracker.model.records import Programme
+from tracker.model.records import (ENTRY_FIELDS, OBSERVATION_FIELDS, Correction, Entry, Point, Priority, Programme,
+                                   find_dated, is_pending)
 from tracker.model.spec import PROGRAMME, ListOf, MapOf, Record
-from tracker.model.statuses import DEFAULT_STATUSES
+from tracker.model.statuses import DEFAULT_REASONS, DEFAULT_STATUSES
 from tracker.model.yamlsafe import Document
 
 
@@ -29,8 +30,10 @@ def check_document(doc: Document, path: Path) -> tuple[Optional[Programme], list
     programme: Programme = built
     if not programme.statuses:
         programme = _replace(programme, statuses=DEFAULT_STATUSES)
+    if not programme.reasons:
+        programme = _replace(programme, reasons=DEFAULT_REASONS)
     programme = _replace(programme, path=path, origin=doc)
-    if not any(p.field.startswith("statuses") for p in problems):
+    if not any(p.field.startswith(("statuses", "reasons")) for p in problems):
         problems.extend(check_rules(programme, doc))
     return (None, problems) if problems else (programme, [])
 
@@ -125,8 +128,14 @@ def check_rules(programme: Programme, doc: Document) -> list[Problem]:
     """Rules across records: ids, vocabulary, notes and sources, references, dates."""
     out: list[Problem] = []
     _unique(programme.statuses, doc, out)
+    _unique(programme.reasons, doc, out)
     _unique(programme.sources, doc, out)
     _unique(programme.priorities, doc, out)
+    seen_languages: dict[str, int] = {}
+    for i, tag in enumerate(programme.languages):
+        if tag in seen_languages:
+            out.append(doc.problem(("languages", i), f"language {tag!r} is listed twice"))
+        seen_languages.setdefault(tag, i)
     status_ids = [s.id for s in programme.statuses]
     source_ids = [s.id for s in programme.sources]
 
@@ -152,16 +161,202 @@ def check_rules(programme: Programme, doc: Document) -> list[Problem]:
             if status.needs_note and not entry.note:
                 out.append(doc.problem(entry.at + ("note",), f"an entry with status {entry.status!r} must carry a note saying why"))
             refs((entry.at + ("sources", i), ref) for i, ref in enumerate(entry.sources))
+            _check_reason(programme, entry, entry.at + ("reason",), doc, out)
+            _check_review(programme, entry, "entry", doc, out)
         for milestone in priority.milestones:
             refs((milestone.at + ("sources", i), ref) for i, ref in enumerate(milestone.sources))
+            _check_review(programme, milestone, "milestone completion", doc, out)
+            if milestone.draft and milestone.done is None:
+                out.append(doc.problem(milestone.at + ("draft",), "draft: true marks a milestone's completion as a "
+                                                                  "draft, but this milestone has no done date"))
         for indicator in priority.indicators:
             points = [indicator.baseline, *([indicator.target] if indicator.target else []), *indicator.observations]
             refs((point.at + ("source",), point.source) for point in points)
+            for point in indicator.observations:
+                _check_review(programme, point, "observation", doc, out)
             if indicator.target and indicator.target.date <= indicator.baseline.date:
                 out.append(doc.problem(indicator.target.at + ("date",),
                                        f"target date {indicator.target.date} must be after the baseline date "
                                        f"{indicator.baseline.date}"))
+        for correction in priority.corrections:
+            _check_review(programme, correction, "correction", doc, out)
+        _check_corrections(programme, priority, doc, out, refs)
     return out
+
+
+def _check_reason(programme: Programme, entry: Entry, where: tuple, doc: Document, out: list[Problem]) -> None:
+    if not entry.reason:
+        return
+    ids = [r.id for r in programme.reasons]
+    if entry.reason not in ids:
+        out.append(doc.problem(where, f"expected one of {', '.join(ids)} but got {entry.reason!r}"
+                                      f"{f.did_you_mean(entry.reason, ids)}"))
+
+
+def _same_person(a: str, b: str) -> bool:
+    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+
+
+def _check_review(programme: Programme, item: Any, what: str, doc: Document, out: list[Problem]) -> None:
+    """Drafts name their author; approval names who and when; nobody approves their own draft."""
+    if item.draft and not item.by:
+        out.append(doc.problem(item.at + ("draft",), f"a draft {what} must name its author (by)"))
+    if bool(item.approved_by) != (item.approved_on is not None):
+        missing = "approved_on" if item.approved_by else "approved_by"
+        out.append(doc.problem(item.at + (missing,), f"approved_by and approved_on go together: "
+                                                     f"say who approved the {what} and when"))
+    if item.approved_by and item.by and _same_person(item.approved_by, item.by) and not programme.self_approval:
+        out.append(doc.problem(item.at + ("approved_by",),
+                               f"the {what} is approved by its own author ({item.by}); nobody approves "
+                               "their own draft unless the programme sets review: self-allowed"))
+
+
+def _said(value: Any) -> Any:
+    """A field's value in a form that compares as a reader reads it: nothing is None, lists are lists."""
+    if value in (None, "", (), []):
+        return None
+    if isinstance(value, tuple):
+        return list(value)
+    return value
+
+
+def _check_corrections(programme: Programme, priority: Priority, doc: Document, out: list[Problem],
+                       refs: Callable[[Iterable[tuple[tuple, Optional[str]]]], None]) -> None:
+    """Each correction names an existing, published record, is not dated before it, changes
+    something, says what the record said (`was`), and leaves a record that obeys the rules."""
+    current: dict[int, Any] = {}  # id() of a record as written -> the record as corrected so far
+    order = sorted(priority.corrections, key=lambda c: c.date)
+    for correction in order:
+        target = _target(programme, priority, correction, doc, out)
+        if target is None:
+            continue
+        kind = "entry" if correction.entry else "observation"
+        allowed = ENTRY_FIELDS if correction.entry else OBSERVATION_FIELDS
+        if is_pending(target):
+            out.append(doc.problem(correction.at + (kind,),
+                                   f"corrects a draft {kind} that is not approved yet; "
+                                   "approve it first, or reject it and write it again"))
+            continue
+        if correction.date < target.date:
+            out.append(doc.problem(correction.at + ("date",),
+                                   f"the correction is dated {correction.date}, before the {kind} it corrects "
+                                   f"({target.date})"))
+        before = current.get(id(target), target)
+        after = before
+        if not correction.changes:
+            out.append(doc.problem(correction.at + ("changes",),
+                                   f"changes nothing: name at least one field of the {kind} and what it says now"))
+        for name, change in correction.changes.items():
+            where = correction.at + ("changes", name)
+            if name not in allowed:
+                out.append(doc.problem(where, f"a correction of an {kind} may change {', '.join(allowed)}, "
+                                              f"not {name!r}", key=True))
+                continue
+            now = _checked_value(programme, name, change.now, where + ("now",), doc, out, refs)
+            if now is _BAD:
+                continue
+            said = _said(getattr(before, name))
+            if _said(change.was) != said:
+                shown = "nothing" if said is None else repr(said)
+                out.append(doc.problem(where + ("was",) if change.was is not None else where,
+                                       f"the {kind} said {shown} before this correction"
+                                       + ("" if change.was is None else f", not {_said(change.was)!r}")))
+            if _said(now) == said:
+                out.append(doc.problem(where + ("now",), f"changes nothing: the {kind} already says {said!r}"))
+                continue
+            after = _replace(after, **{name: tuple(now) if isinstance(now, list) else now})
+        if isinstance(after, Entry) and after is not before:
+            status = programme.status(after.status) if after.status in [s.id for s in programme.statuses] else None
+            if status is not None and status.needs_source and not after.sources:
+                out.append(doc.problem(correction.at + ("changes",),
+                                       f"the corrected entry has status {after.status!r}, which must cite "
+                                       "at least one source"))
+            if status is not None and status.needs_note and not after.note:
+                out.append(doc.problem(correction.at + ("changes",),
+                                       f"the corrected entry has status {after.status!r}, which must carry "
+                                       "a note saying why"))
+        current[id(target)] = after
+
+
+_BAD = object()
+
+
+def _target(programme: Programme, priority: Priority, correction: Correction, doc: Document,
+            out: list[Problem]) -> Optional[Entry | Point]:
+    """The entry or observation the correction names (as written), or None with a problem recorded."""
+    at = correction.at
+    if correction.entry and (correction.indicator or correction.observation):
+        out.append(doc.problem(at + ("entry",), "a correction corrects one record: an entry (entry: DATE) "
+                                                "or an observation (indicator: ID, observation: DATE), not both"))
+        return None
+    if correction.entry:
+        entry = find_dated(priority.history, correction.entry)
+        if entry is None:
+            out.append(doc.problem(at + ("entry",), _no_record("history entry", correction.entry,
+                                                               priority.history, f"priority {priority.id!r}")))
+        return entry
+    if not correction.indicator or not correction.observation:
+        missing = "observation" if correction.indicator else "indicator" if correction.observation else "entry"
+        message = ("a correction names the entry it corrects (entry: DATE) or the observation "
+                   "(indicator: ID, observation: DATE)" if missing == "entry"
+                   else f"an observation's correction names both indicator and observation; {missing} is missing")
+        out.append(doc.problem(at + (missing,) if missing != "entry" else at, message))
+        return None
+    indicator = priority.indicator(correction.indicator)
+    if indicator is None:
+        ids = [i.id for i in priority.indicators]
+        out.append(doc.problem(at + ("indicator",), f"unknown indicator {correction.indicator!r} in priority "
+                                                    f"{priority.id!r}{f.did_you_mean(correction.indicator, ids)}"))
+        return None
+    point = find_dated(indicator.observations, correction.observation)
+    if point is None:
+        out.append(doc.problem(at + ("observation",), _no_record("observation", correction.observation,
+                                                                 indicator.observations,
+                                                                 f"indicator {indicator.id!r}")))
+    return point
+
+
+def _no_record(kind: str, ref: str, records: tuple[Any, ...], where: str) -> str:
+    day, _, n = ref.partition("#")
+    same = sum(1 for r in records if r.date.isoformat() == day)
+    if same and n:
+        return f"names {kind} {ref}, but {where} has only {same} dated {day}"
+    return f"names no existing {kind}: {where} has no {kind} dated {day}"
+
+
+def _checked_value(programme: Programme, name: str, value: Any, where: tuple, doc: Document,
+                   out: list[Problem], refs: Callable[[Iterable[tuple[tuple, Optional[str]]]], None]) -> Any:
+    """`now` checked as the field it replaces: a status or reason of the vocabulary, a note, sources, a value."""
+    if name in ("status", "reason"):
+        ids = [s.id for s in (programme.statuses if name == "status" else programme.reasons)]
+        if not isinstance(value, str) or value not in ids:
+            hint = f.did_you_mean(value, ids) if isinstance(value, str) else ""
+            out.append(doc.problem(where, f"expected one of {', '.join(ids)} but got {f.describe(value)}{hint}"))
+            return _BAD
+        return value
+    if name == "value":
+        if isinstance(value, str) or isinstance(value, list):
+            out.append(doc.problem(where, f"expected a number but got {f.describe(value)}"))
+            return _BAD
+        return value
+    if name == "sources":
+        items = value if isinstance(value, list) else None
+        if items is None:
+            out.append(doc.problem(where, f"expected a list of source ids or URLs but got {f.describe(value)}"))
+            return _BAD
+    else:
+        if not isinstance(value, str):
+            out.append(doc.problem(where, f"expected text but got {f.describe(value)}"))
+            return _BAD
+        items = [value] if name == "source" else []
+    for i, ref in enumerate(items):
+        try:
+            f.SourceRef().check(ref)
+        except f.Bad as bad:
+            out.append(doc.problem(where + ((i,) if name == "sources" else ()), str(bad)))
+            return _BAD
+    refs(((where + ((i,) if name == "sources" else ())), ref) for i, ref in enumerate(items))
+    return value
 
 
 def _unique(records: Iterable[Any], doc: Document, out: list[Problem]) -> None:

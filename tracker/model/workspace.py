@@ -1,4 +1,5 @@
-"""A workspace: `policies/` (what users write) and `reports/` (what `tracker` writes)."""
+"""A workspace: `policies/` (what users write), `reports/` (what `tracker` writes) and `archive/`
+(the evidence: source checks and captures, kept with the policies)."""
 from __future__ import annotations
 
 import os
@@ -36,6 +37,11 @@ class Workspace:
     @property
     def reports(self) -> Path:
         return self.root / "reports"
+
+    @property
+    def archive(self) -> Path:
+        """Where the evidence of the sources is kept (tracker/evidence): committed with policies/."""
+        return self.root / "archive"
 
     def display(self, path: Path) -> str:
         return display_path(path, self.root)

@@ -16,7 +16,7 @@ from typing import Any, Callable, Optional
 
 import click
 
-from tracker.cli.common import DATE, Checked, Context, NumberType, Reference, TextOption, echo, pass_context, today
+from tracker.cli.common import Checked, Context, DATE, NumberType, Reference, TextOption, echo, pass_context, today
 from tracker.edit import operations as edit
 from tracker.model.fields import PartialDate, Slug, SourceRef, Text, Url
 from tracker.model.lookup import check_status, find_indicator, find_milestone, find_priority
@@ -83,16 +83,20 @@ def _options(allow_future: bool, commit: bool, author: str = "") -> edit.Options
 @click.option("--source", "sources", type=SOURCE_REF, multiple=True,
               help="Source id from the programme's registry, or a URL; repeat for several.")
 @click.option("--date", "day", type=DATE, help="Date of the assessment (default: today).")
-@click.option("--by", type=TextOption(), help="Who made the assessment.")
+@click.option("--by", type=TextOption(), help="Who made the assessment (the draft's author when the programme reviews records).")
+@click.option("--reason", type=TextOption(), help="Why it stalled, is at risk or was abandoned: a reason id from the programme's "
+                               "vocabulary (not_prioritised, reversed, lacks_funding...).")
 @edit_options
 @pass_context
 def update(obj: Context, ref: tuple[str, str], status: Optional[str], note: Optional[str],
-           sources: tuple[str, ...], day: Optional[dt.date], by: Optional[str],
+           sources: tuple[str, ...], day: Optional[dt.date], by: Optional[str], reason: Optional[str],
            yes: bool, allow_future: bool, commit: bool) -> None:
     """Append a dated status entry to a priority's history.
 
     The rules of `tracker validate` apply before anything is written: the status must be in the
-    vocabulary, `achieved` and `partly_achieved` need a --source, `at_risk` and `stalled` a --note.
+    vocabulary, `achieved` and `partly_achieved` need a --source, `at_risk`, `stalled` and
+    `unverifiable` a --note. When the programme sets `review: required`, the entry is a draft
+    until someone else approves it (`tracker approve`).
     """
     asker = Asker(click.get_current_context(), yes)
     programme_id, priority_id = ref
@@ -114,7 +118,8 @@ def update(obj: Context, ref: tuple[str, str], status: Optional[str], note: Opti
         if definition.needs_source and not sources and asker.interactive:
             sources = (asker.ask("sources", f"Source for {status!r} (id or URL)", type=SOURCE_REF),)
     assert status is not None
-    entry = edit.Entry(date=day or today(), status=status, note=note or "", sources=sources, by=by or "")
+    entry = edit.Entry(date=day or today(), status=status, note=note or "", sources=sources, by=by or "",
+                       reason=reason or "")
     outcome = edit.add_entry(obj.workspace, programme_id, priority_id, entry,
                              _options(allow_future, commit, by or ""))
     _report(obj, outcome)
@@ -127,10 +132,12 @@ def update(obj: Context, ref: tuple[str, str], status: Optional[str], note: Opti
 @click.option("--date", "day", type=DATE, help="Date the figure was published or observed (default: today).")
 @click.option("--source", type=SOURCE_REF, help="Source id from the programme's registry, or a URL.")
 @click.option("--note", type=TextOption(lines=True), help="Anything a reader needs to weigh the figure.")
+@click.option("--by", type=TextOption(), help="Who recorded it (the draft's author when the programme reviews records).")
 @edit_options
 @pass_context
 def record(obj: Context, ref: tuple[str, str, str], value: Optional[int | float], day: Optional[dt.date],
-           source: Optional[str], note: Optional[str], yes: bool, allow_future: bool, commit: bool) -> None:
+           source: Optional[str], note: Optional[str], by: Optional[str], yes: bool, allow_future: bool,
+           commit: bool) -> None:
     """Append an observation (a dated value) to an indicator. Negative values: -- -3 or just -3."""
     asker = Asker(click.get_current_context(), yes)
     programme_id, priority_id, indicator_id = ref
@@ -141,7 +148,8 @@ def record(obj: Context, ref: tuple[str, str, str], value: Optional[int | float]
         priority = find_priority(programme, priority_id)
         indicator = find_indicator(programme, priority, indicator_id)
         value = asker.ask("value", f"Value ({indicator.unit})", type=NUMBER)
-    observation = edit.Observation(date=day or today(), value=value, source=source or "", note=note or "")
+    observation = edit.Observation(date=day or today(), value=value, source=source or "", note=note or "",
+                                   by=by or "")
     outcome = edit.add_observation(obj.workspace, programme_id, priority_id, indicator_id, observation,
                                    _options(allow_future, commit))
     _report(obj, outcome)
@@ -153,10 +161,11 @@ def record(obj: Context, ref: tuple[str, str, str], value: Optional[int | float]
 @click.option("--done", type=DATE, help="Date the milestone was reached (asked for in a terminal).")
 @click.option("--source", "sources", type=SOURCE_REF, multiple=True,
               help="Source id or URL showing it; repeat for several.")
+@click.option("--by", type=TextOption(), help="Who recorded it (the draft's author when the programme reviews records).")
 @edit_options
 @pass_context
 def milestone(obj: Context, ref: tuple[str, str, str], done: Optional[dt.date], sources: tuple[str, ...],
-              yes: bool, allow_future: bool, commit: bool) -> None:
+              by: Optional[str], yes: bool, allow_future: bool, commit: bool) -> None:
     """Mark a milestone as done on a date."""
     asker = Asker(click.get_current_context(), yes)
     programme_id, priority_id, milestone_id = ref
@@ -168,7 +177,7 @@ def milestone(obj: Context, ref: tuple[str, str, str], done: Optional[dt.date], 
         find_milestone(programme, priority, milestone_id)
         done = asker.ask("done", "Done on (YYYY-MM-DD)", type=DATE)
     outcome = edit.complete_milestone(obj.workspace, programme_id, priority_id, milestone_id, done,
-                                      sources, _options(allow_future, commit))
+                                      sources, _options(allow_future, commit), by=by or "")
     _report(obj, outcome)
 
 

@@ -1,19 +1,25 @@
 """What an edition's bytes depend on, recorded beside it, so an unchanged edition is not rendered again.
 
-An edition `reports/<id>/<id>-<as-of>.<format>` is up to date when the manifest beside it,
-`reports/<id>/.<id>-<as-of>.inputs.json`, records exactly the inputs this run would render it
-from, and every output it records still has the bytes it recorded. The inputs are:
+An edition `reports/<id>/<id>-<as-of>.<format>` (`<id>-<as-of>.<lang>.<format>` in a language
+other than the primary, in `drafts/` for a preview) is up to date when the manifest beside it,
+`reports/<id>/.<id>-<as-of>.inputs.json` (named the same way), records exactly the inputs this
+run would render it from, and every output it records still has the bytes it recorded. The
+inputs are:
 
 - the edition's `inputs.fingerprint`, which decides what `inputs.gather` collects: the programme
   file's bytes, the previous edition compared with (or --since), the file's latest git commit
-  and whether it has changes since, the logo, the template folder and PDF variant (any field
-  added there later is recorded too);
+  and whether it has changes since, the logo, the template folder and PDF variant, the lines of
+  archive/<programme>/checks.jsonl and captures.jsonl dated on or before the as-of date (by
+  their hash; a later check leaves the edition alone), whether it is a preview with drafts, the
+  method version of the edition compared with, and for an edition in another language, that
+  language and its PO file's bytes (any field added there later is recorded too);
 - the files in --template-dir (their names and bytes) and the render options;
 - the as-of date and the formats asked for;
 - tracker's version and a fingerprint of its own package files (code, default templates and
-  stylesheet), the versions of the Python libraries that shape the bytes, and those of the
-  system libraries and fonts (Pango, HarfBuzz, fontconfig, FreeType, the font packages:
-  tracker/sysdeps.py), so that a rerun after a font upgrade renders again.
+  stylesheet, the catalogs of its own words in tracker/locale/), the versions of the Python
+  libraries that shape the bytes, and those of the system libraries and fonts (Pango, HarfBuzz,
+  fontconfig, FreeType, the font packages: tracker/sysdeps.py), so that a rerun after a font
+  upgrade renders again.
 """
 from __future__ import annotations
 
@@ -30,7 +36,7 @@ from tracker import __version__
 from tracker.edit import atomic
 from tracker.errors import display_path
 from tracker.model.workspace import Workspace
-from tracker.report.edition import RenderOptions
+from tracker.report.edition import DRAFTS, RenderOptions, edition_stem
 from tracker.report.run import inputs
 from tracker.sysdeps import system_versions
 
@@ -42,8 +48,12 @@ PACKAGE = Path(__file__).resolve().parent.parent
 LONG = 200  # text longer than this is recorded by its hash (a logo's data: URL)
 
 
-def manifest_path(out: Path, programme_id: str, as_of: dt.date) -> Path:
-    return out / programme_id / f".{programme_id}-{as_of.isoformat()}.inputs.json"
+def manifest_path(out: Path, programme_id: str, as_of: dt.date, lang: Optional[str] = None,
+                  drafts: bool = False) -> Path:
+    """`.<id>-<as-of>.inputs.json` beside the edition; `.<id>-<as-of>.<lang>.inputs.json` for a
+    language other than the primary; in `drafts/` for a preview with drafts, beside it."""
+    folder = out / programme_id / DRAFTS if drafts else out / programme_id
+    return folder / f".{edition_stem(programme_id, as_of, lang)}.inputs.json"
 
 
 def sha256_bytes(data: bytes) -> str:
@@ -177,7 +187,8 @@ def _plain(value: Any, root: Path) -> Any:
 
 
 def edition_record(ws: Workspace, found: inputs.Fingerprint, programme_id: str, path: Path,
-                   logo: Optional[str], shared: Shared) -> dict[str, Any]:
+                   logo: Optional[str], shared: Shared, languages: tuple[str, ...] = (),
+                   language: str = "", method_version: Optional[str] = None) -> dict[str, Any]:
     """Every input of one edition, as a JSON-ready mapping (hashes for file contents), built on
     its fingerprint (`inputs.fingerprint`, computed once per edition and run)."""
     record = _plain(found, ws.root)
@@ -188,13 +199,25 @@ def edition_record(ws: Workspace, found: inputs.Fingerprint, programme_id: str, 
         "libraries": library_versions(),
         "system": system_versions(),
         "programme": {"id": programme_id, "file": ws.display(path),
-                      "sha256": sha256_bytes(found.file), "logo": logo},
+                      "sha256": sha256_bytes(found.file), "logo": logo, "languages": list(languages),
+                      "language": language,
+                      # read by the next edition, to say when the method changed (its `since_method`)
+                      "method_version": method_version or ""},
         "fingerprint": record,
         "templates": shared.templates,
         "options": shared.recorded_options,
         "as_of": shared.as_of.isoformat(),
         "formats": list(shared.formats),
     }
+
+
+def recorded_method_version(manifest: Optional[dict[str, Any]]) -> Optional[str]:
+    """The method version an edition's manifest records ("" for none stated); None when unknown."""
+    if manifest is None:
+        return None
+    found = manifest["inputs"].get("programme", {})
+    value = found.get("method_version") if isinstance(found, dict) else None
+    return value if isinstance(value, str) else None
 
 
 def read_manifest(path: Path) -> Optional[dict[str, Any]]:
@@ -221,20 +244,23 @@ class Recorded:
     outputs: dict[str, str]  # format -> sha256 of the file written
 
 
-def recorded(out: Path, programme_id: str, as_of: dt.date, root: Path) -> Optional[Recorded]:
-    """The manifest of the edition of `programme_id` as of `as_of` in `out`, read back; None when
-    there is none (or it cannot be read)."""
-    data = read_manifest(manifest_path(out, programme_id, as_of))
+def recorded(out: Path, programme_id: str, as_of: dt.date, root: Path,
+             lang: Optional[str] = None) -> Optional[Recorded]:
+    """The manifest of the edition of `programme_id` as of `as_of` in `out` (in `lang`, as
+    `edition_paths` names a language), read back; None when there is none or it cannot be read."""
+    data = read_manifest(manifest_path(out, programme_id, as_of, lang))
     if data is None:
         return None
-    inputs_, options = data["inputs"], data["inputs"].get("options")
     try:
-        template_dir = options.get("template_dir")
-        since = data["inputs"]["fingerprint"].get("since")
+        inputs_, options = data["inputs"], dict(data["inputs"]["options"])
+        for name in ("since", "previous"):
+            options[name] = dt.date.fromisoformat(options[name]) if options.get(name) else None
+        if options.get("template_dir"):
+            options["template_dir"] = (root / options["template_dir"]).absolute()
+        known = {field.name for field in dataclasses.fields(RenderOptions)} - {"editions"}
+        since = inputs_["fingerprint"].get("since")
         return Recorded(
-            options=RenderOptions(template_dir=(root / template_dir).absolute() if template_dir else None,
-                                  pdf_variant=options["pdf_variant"],
-                                  since=dt.date.fromisoformat(options["since"]) if options.get("since") else None),
+            options=RenderOptions(**{name: value for name, value in options.items() if name in known}),
             formats=tuple(inputs_["formats"]),
             programme_sha256=inputs_["programme"]["sha256"],
             since=dt.date.fromisoformat(since) if since else None,

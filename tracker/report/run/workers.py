@@ -3,10 +3,9 @@
 One edition, or editions without a PDF, with `jobs` 1: rendered one after another in this process.
 Otherwise every edition is rendered in a process of its own (`ProcessPoolExecutor` with
 `max_tasks_per_child=1`), at most `jobs` at a time. Those processes are forked from a server
-process (multiprocessing's 'forkserver'): a fresh interpreter that has imported tracker and
-WeasyPrint once (warm.py), so each edition starts warm, inherits nothing from the calling process
-(whose threads and library state are its own), and leaves nothing behind. WeasyPrint's libraries
-keep about 1 MiB of native memory per edition in a process that renders several
+process (multiprocessing's 'forkserver'), a fresh interpreter: each edition inherits nothing from
+the calling process (whose threads and library state are its own), and leaves nothing behind.
+WeasyPrint's libraries keep about 1 MiB of native memory per edition in a process that renders several
 (bench/README.md); here no process renders more than one, so a portfolio of any length runs in
 the memory of its largest edition. The same code renders the same bytes in every mode. A process
 sends back only the names of its staged files and their hashes, or its error as one line.
@@ -20,18 +19,17 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import multiprocessing
-import multiprocessing.connection
 import os
 import signal
 import threading
 import time
-from concurrent.futures import FIRST_COMPLETED, CancelledError, Future, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
-from typing import Callable, Iterable, Iterator, Optional, TypeVar
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator, Optional, TypeVar
 
-from tracker.errors import RenderError, TrackerError
+from tracker.errors import PoolLost, RenderError, TrackerError
 from tracker.report.run.stage import Job, Staged, stage
+
+if TYPE_CHECKING:  # imported when processes are started: a run in this process never loads them
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 log = logging.getLogger(__name__)
 
@@ -39,10 +37,6 @@ Progress = Callable[[int, int], None]  # (editions rendered so far, editions to 
 Render = Callable[[Job], Staged]  # a module-level function: it is sent to the processes by name
 T = TypeVar("T")
 R = TypeVar("R")
-
-#: What the server process imports before it forks a process per edition.
-PRELOAD_PDF = ["tracker.report.run.warm"]
-PRELOAD_HTML = ["tracker.report.run.stage"]
 
 BROKEN = "a rendering process stopped unexpectedly (out of memory?); nothing was written"
 
@@ -60,13 +54,12 @@ class Workers:
 
     `jobs` is how many processes work at once (0: one per core). Loads are split into `jobs`
     shares, one process each; renders get one process per edition. The pool is started on
-    first use, with WeasyPrint imported by its server when `pdf`, and shut down with the
-    `with` block. `render` renders and stages one edition (tests pass a stand-in).
+    first use and shut down with the `with` block. `render` renders and stages one edition
+    (tests pass a stand-in).
     """
 
-    def __init__(self, jobs: int, *, pdf: bool = True, render: Render = stage) -> None:
+    def __init__(self, jobs: int, *, render: Render = stage) -> None:
         self.jobs = cpu_count() if jobs == 0 else jobs
-        self.preload = PRELOAD_PDF if pdf else PRELOAD_HTML
         self.render_one = render
         self.pool: Optional[ProcessPoolExecutor] = None
         self.unavailable = False
@@ -95,9 +88,11 @@ class Workers:
         """The pool, started now; None when processes cannot be made here (the work is then done
         in this process)."""
         if self.pool is None and not self.unavailable:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
             try:
                 context = multiprocessing.get_context("forkserver")  # ValueError where there is none
-                context.set_forkserver_preload(self.preload)
                 self.pool = ProcessPoolExecutor(self.jobs, mp_context=context, max_tasks_per_child=1,
                                                 initializer=_watch_parent)
                 self._watch = contextlib.ExitStack()
@@ -136,14 +131,20 @@ class Workers:
         pool = self._executor() if shares > 1 else None
         if pool is None:
             return [function(item) for item in items]
+        from concurrent.futures import CancelledError
+        from concurrent.futures.process import BrokenProcessPool
+
         parts = [items[share::shares] for share in range(shares)]
         futures = self._submit(pool, [(_map_share, (function, part)) for part in parts])
-        for _ in _as_completed([f for f in futures if f is not None], self.pool_failures):
-            pass
+        try:
+            for _ in _as_completed([f for f in futures if f is not None], self.pool_failures):
+                pass
+        except PoolLost as lost:
+            self._give_up(lost.reason)
         merged: list[R] = [None] * len(items)  # type: ignore[list-item]
         for share, future in enumerate(futures):
             try:
-                values = future.result() if future is not None else None
+                values = future.result() if future is not None and future.done() else None
             except CancelledError:
                 values = None
             except BrokenProcessPool:
@@ -154,7 +155,8 @@ class Workers:
     def render(self, jobs: list[Job], staged: dict[int, Staged], progress: Optional[Progress]) -> None:
         """Render every job into `staged`, filled as jobs finish so that a failure can clean up.
         Once one fails no more are started; those running are waited for, and their staged
-        files are in `staged` too when the error is raised."""
+        files are in `staged` too when the error is raised. If processes cannot be started (at
+        all, or any more), the rest is rendered in this process, with a warning in the log."""
         total = len(jobs)
         alone = self.jobs == 1 and (total == 1 or not any("pdf" in job.formats for job in jobs))
         pool = None if alone else self._executor()
@@ -166,11 +168,13 @@ class Workers:
                 if progress is not None:
                     progress(len(staged), total)
 
-
     def _render_in_processes(self, pool: ProcessPoolExecutor, jobs: list[Job], staged: dict[int, Staged],
                              progress: Optional[Progress]) -> None:
         """`jobs` at a time, each in a process of its own: the next one starts when one ends, and
         none once one has failed. Those the pool could not start are left for this process."""
+        from concurrent.futures import CancelledError
+        from concurrent.futures.process import BrokenProcessPool
+
         waiting = list(jobs)
         running: dict["Future[Staged]", Job] = {}
         failure: Optional[BaseException] = None
@@ -183,7 +187,11 @@ class Workers:
                     running[future] = waiting.pop(0)
                 if not running:
                     break
-                future = next(_as_completed(list(running), self.pool_failures))
+                try:
+                    future = next(_as_completed(list(running), self.pool_failures))
+                except PoolLost as lost:  # those still running are lost: the rest is done here
+                    self._give_up(lost.reason)
+                    break
                 del running[future]
                 try:
                     result = future.result()
@@ -208,13 +216,19 @@ class Workers:
 def _as_completed(futures: list["Future[R]"], failures: list[BaseException]) -> Iterator["Future[R]"]:
     """Each future as it completes. If the pool's own thread has died (it could not start a
     process to replace one that ended: the process limit), `failures` says why, and the futures
-    left would never complete: that is a `RenderError` here, never a run that hangs."""
+    left would never complete: `PoolLost` then, once those already done are passed on, never a
+    run that hangs."""
+    from concurrent.futures import FIRST_COMPLETED, wait
+
     pending = set(futures)
     while pending:
         done, pending = wait(pending, timeout=0.5, return_when=FIRST_COMPLETED)
         yield from (f for f in futures if f in done)
         if failures and pending:
-            raise RenderError(f"cannot start a rendering process ({failures[0]}); nothing was written")
+            done, pending = wait(pending, timeout=0)
+            yield from (f for f in futures if f in done)
+            if pending:
+                raise PoolLost(failures[0])
 
 
 @contextlib.contextmanager
@@ -289,6 +303,9 @@ def _watch_parent() -> None:
     killed with SIGKILL. A thread waits on it and ends this process at once. (The process's own
     parent is the server process, which lives as long as any process it forked: no use waiting
     for that one, or for PR_SET_PDEATHSIG, which fires on it.)"""
+    import multiprocessing
+    import multiprocessing.connection
+
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C: the run stops its processes itself
     parent = multiprocessing.parent_process()
     if parent is None or parent.sentinel is None:
