@@ -47,8 +47,11 @@ def test_characters_that_are_not_text_are_located_validation_errors(workspace, e
     assert bad != MINIMAL
     (line,) = problems(workspace, bad)
     match = LOCATED.match(line)
-    assert match and match["field"] == field, line
-    assert code in match["message"], line
+    assert match, line
+    if code.startswith("U+D"):  # a lone surrogate is not even a YAML escape: the loader stops there
+        assert match["message"] == "YAML syntax error: found invalid Unicode character escape code", line
+    else:
+        assert match["field"] == field and code in match["message"], line
     assert "\x1b" not in line and "\ud800" not in line
 
 

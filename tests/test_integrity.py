@@ -132,3 +132,14 @@ def test_a_back_dated_update_renders_the_edition_again_before_it_is_sent(tmp_pat
     recorded = json.loads((root / "reports" / "water-plan" / ".water-plan-2024-06-30.inputs.json").read_bytes())
     assert recorded["inputs"]["programme"]["sha256"] == sha256((root / "policies" / "water-plan.yaml").read_bytes())
     assert recorded["outputs"]["pdf"]["sha256"] == sha256(attached)
+
+
+def test_every_file_of_tracker_is_an_input_of_every_edition() -> None:
+    """The code fingerprint covers the whole package: templates, stylesheets and model included, so
+    a changed report.css renders the editions again (it once covered tracker/report/ alone)."""
+    import tracker
+
+    package = Path(tracker.__file__).resolve().parent
+    assert manifest.PACKAGE == package
+    for part in ("templates/report.css", "templates/report-print.css", "model/fields.py", "report/run/stage.py"):
+        assert (manifest.PACKAGE / part).is_file(), part

@@ -70,6 +70,11 @@ def pages(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
         assert run("report", "--as-of", "2025-11-30", "--format", "html", root=other).exit_code == 0
         files.append(other / "reports" / "digital-silk-road" / "digital-silk-road-2025-11-30.html")
         files.append(other / "reports" / "digital-silk-road" / "digital-silk-road-2025-11-30.zh-Hans.html")
+    long = tmp_path_factory.mktemp("long")
+    (long / "policies").mkdir()
+    shutil.copy(Path(__file__).parent / "data" / "long-text.yaml", long / "policies" / "long-text.yaml")
+    assert run("report", "--as-of", "2024-06-30", "--format", "html", root=long).exit_code == 0
+    files.append(long / "reports" / "long-text" / "long-text-2024-06-30.html")
     scripts = tmp_path_factory.mktemp("scripts")
     (scripts / "policies").mkdir()
     shutil.copy(Path(__file__).parent / "data" / "scripts.yaml", scripts / "policies")
@@ -97,12 +102,40 @@ def nu_checker(*files: Path) -> list[dict]:
 
 
 def test_nu_html_checker_finds_no_error(pages: list[Path]) -> None:
-    """Every page valid HTML, in every language. CSS messages are left out: the stylesheet's
-    print rules (WeasyPrint's @page margin boxes, leader(), string-set) are not CSS the checker
-    knows; they leave the HTML when the print CSS moves to a file of its own."""
+    """Every page valid HTML and CSS, in every language: the paged-media rules only WeasyPrint
+    reads (@page margin boxes, string-set, bookmark-level, leader()) are in report-print.css,
+    which the PDF gets and the HTML does not."""
     messages = nu_checker(*pages)
-    errors = [m for m in messages if m.get("type") == "error" and not m.get("message", "").startswith("CSS:")]
+    errors = [m for m in messages if m.get("type") == "error"]
     assert errors == [], errors
+
+
+def test_nu_html_checker_catches_the_print_rules_in_a_page(pages: list[Path], tmp_path: Path) -> None:
+    """The check above would see WeasyPrint's rules if they were in the HTML."""
+    page = tmp_path / "with-print-rules.html"
+    print_css = (REPO / "tracker" / "templates" / "report-print.css").read_text("utf-8")
+    page.write_text(pages[0].read_text("utf-8").replace("</style>", print_css + "</style>", 1), encoding="utf-8")
+    found = {m["message"].split(":")[1].strip() for m in nu_checker(page) if m.get("type") == "error"}
+    assert {"“bookmark-level”", "“string-set”", "“content”"} <= found, found
+
+
+def widths(*files: Path, at: tuple[int, ...] = (360, 1280)) -> dict[str, dict[str, int]]:
+    """How wide each page lays out in headless Chromium at each viewport width (scrollWidth)."""
+    node = shutil.which("node")
+    assert node, "Node.js not found: run `make test`"
+    done = subprocess.run([node, str(REPO / "tests" / "width_check.js"), chromium(), ",".join(map(str, at)),
+                           *map(str, files)], capture_output=True, text=True, timeout=300, cwd=REPO)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def test_no_page_scrolls_sideways_on_a_phone(pages: list[Path]) -> None:
+    """360 pixels wide (and a desktop's 1280): whatever the text (the long-text page has a
+    160-character URL, 400-character tokens and long titles), nothing is wider than the screen."""
+    measured = widths(*pages)
+    too_wide = {Path(file).name: found for file, found in measured.items()
+                if any(width > int(viewport) for viewport, width in found.items())}
+    assert too_wide == {}
 
 
 def test_nu_html_checker_does_catch_errors(tmp_path: Path) -> None:

@@ -23,6 +23,10 @@ if TYPE_CHECKING:  # pragma: no cover
 from tracker.i18n import locale as cldr
 
 
+#: A run of characters without a space longer than this may not fit where a line has begun.
+LONG_RUN = 20
+
+
 @dataclass(frozen=True)
 class Shown:
     """A user text as the report shows it."""
@@ -54,8 +58,15 @@ class Shown:
         return escape(self.text)
 
     def __html__(self) -> Markup:
-        """Inline: the text in a span of its own (isolated, with its `lang` when it differs)."""
-        return Markup(f"<span{self.attrs}>{escape(self.text)}</span>")
+        """Inline: the text in a span of its own (isolated, with its `lang` when it differs).
+
+        A text that starts with a long run of characters without a space (a URL, a token) gets a
+        line-break opportunity (<wbr>) first: WeasyPrint breaks such a run (overflow-wrap:
+        anywhere) only at the start of a line, and punctuation just before the span, as in
+        "(unit)" or a quoted title, would otherwise hold it mid-line, past the page's edge."""
+        first = self.text.split(None, 1)[0] if self.text.strip() else ""
+        opening = "<wbr>" if len(first) > LONG_RUN else ""
+        return Markup(f"<span{self.attrs}>{opening}{escape(self.text)}</span>")
 
     def map(self, text: str) -> "Shown":
         """Other words from the same text (its first sentence, say), in the same language."""

@@ -44,7 +44,7 @@ MANIFEST_VERSION = 1
 # distribution name -> module name
 LIBRARIES = {"weasyprint": "weasyprint", "pydyf": "pydyf", "tinycss2": "tinycss2", "cssselect2": "cssselect2",
              "tinyhtml5": "tinyhtml5", "fonttools": "fontTools", "jinja2": "jinja2", "markupsafe": "markupsafe"}
-PACKAGE = Path(__file__).resolve().parent.parent
+PACKAGE = Path(__file__).resolve().parents[2]  # tracker/: code, templates, stylesheets, data
 LONG = 200  # text longer than this is recorded by its hash (a logo's data: URL)
 
 
