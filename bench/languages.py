@@ -13,6 +13,8 @@ import subprocess
 from pathlib import Path
 from typing import Any, Callable
 
+from measure import print_stylesheet
+
 AS_OF = "2025-12-31"
 
 
@@ -30,7 +32,8 @@ def measure_languages(work: Path, runs: int, *, repo: Path, here: Path, py: str,
     extras = work / "languages-attachments"
     extras.mkdir()
     variant, attachments = pdf_facts(zh_pdf, extras)
-    floor = [py, str(here / "floor.py"), str(zh_html), str(work / "floor-zh.pdf"), "--base-url", str(root)]
+    floor = [py, str(here / "floor.py"), str(zh_html), str(work / "floor-zh.pdf"), "--base-url", str(root),
+             "--stylesheet", str(print_stylesheet(work))]
     floor += ["--variant", variant] if variant else []
     for path in attachments:
         floor += ["--attach", str(path)]

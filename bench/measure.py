@@ -43,3 +43,15 @@ def median(samples: list[Sample]) -> Sample:
 
 def ms(seconds: float) -> str:
     return f"{seconds * 1000:,.0f} ms"
+
+
+def print_stylesheet(folder: Path) -> Path:
+    """The print stylesheet tracker gives WeasyPrint beside an edition's HTML (report-print.css,
+    rendered as tracker renders it), written into `folder` for floor.py: the floor does the same
+    WeasyPrint work on the same HTML."""
+    from tracker.report.render import html
+    from tracker.report.render.pdf import PRINT_STYLESHEET
+
+    path = folder / PRINT_STYLESHEET
+    path.write_text(html.environment().get_template(PRINT_STYLESHEET).render(report=None), encoding="utf-8")
+    return path

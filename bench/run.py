@@ -30,7 +30,7 @@ sys.path.insert(0, str(HERE))
 
 import generate  # noqa: E402
 import import_rows  # noqa: E402
-from measure import PY, TRACKER, Sample, measure, median, ms  # noqa: E402,F401
+from measure import PY, TRACKER, Sample, measure, median, ms, print_stylesheet  # noqa: E402,F401
 import languages  # noqa: E402
 import sources as source_checks  # noqa: E402
 
@@ -94,7 +94,8 @@ def default_programme(work: Path, runs: int) -> dict[str, Any]:
     extras = work / "attachments"
     extras.mkdir()
     variant, attachments = pdf_facts(pdf, extras)
-    floor = [PY, str(HERE / "floor.py"), str(html), str(work / "floor.pdf"), "--base-url", str(root)]
+    floor = [PY, str(HERE / "floor.py"), str(html), str(work / "floor.pdf"), "--base-url", str(root),
+             "--stylesheet", str(print_stylesheet(work))]
     floor += ["--variant", variant] if variant else []
     for path in attachments:
         floor += ["--attach", str(path)]

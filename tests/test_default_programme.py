@@ -44,6 +44,13 @@ def test_every_status_and_figure_is_traceable_to_a_source(programme) -> None:
             assert milestone.done is None or milestone.sources, milestone.id
 
 
+def test_every_source_is_dated(programme) -> None:
+    """A reader weighs a figure by its date: every registered source has one (to the month or year
+    when that is all that is known, with a comment in the file saying how it was found)."""
+    assert [s.id for s in programme.sources if not s.date] == []
+    assert programme.source("ndrc-imsilkroad-dsr-mous").date == "2019-04"
+
+
 def test_packaged_copy_is_the_policies_file() -> None:
     assert default_programme() == (REPO / "policies" / "digital-silk-road.yaml").read_bytes()
 

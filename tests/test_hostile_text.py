@@ -214,3 +214,19 @@ def test_commands_print_through_the_one_sanitizing_echo() -> None:
     direct = [str(p.relative_to(cli)) for p in cli.rglob("*.py")
               if p.name != "common.py" and re.search(r"click\.(echo|secho)\(|\bprint\(", p.read_text("utf-8"))]
     assert direct == []
+
+
+def test_rows_imported_from_a_spreadsheet_are_held_to_the_same_rules(workspace, tmp_path: Path) -> None:
+    root = workspace({"demo.yaml": MINIMAL})
+    rows = tmp_path / "rows.csv"
+    rows.write_bytes(("programme,priority,indicator,date,value,unit,source,note\r\n"
+                      "demo,roads,km,2024-04-01,20,km,gazette,Paved\x1b]52;c;aGk=\x07\r\n"
+                      "demo,roads,km,2024-04-02," + "7" * 5000 + ",km,gazette,\r\n").encode("utf-8"))
+    before = (root / "policies" / "demo.yaml").read_bytes()
+    result = run("import", str(rows), root=root)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    lines = result.stderr.splitlines()
+    assert len(lines) == 2 and all(line.startswith(f"{rows}:") for line in lines), lines
+    assert "U+001B" in lines[0] and lines[1].startswith(f"{rows}:3:5: value:")
+    assert "\x1b" not in result.stderr
+    assert (root / "policies" / "demo.yaml").read_bytes() == before
