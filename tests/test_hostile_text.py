@@ -230,3 +230,17 @@ def test_rows_imported_from_a_spreadsheet_are_held_to_the_same_rules(workspace, 
     assert "U+001B" in lines[0] and lines[1].startswith(f"{rows}:3:5: value:")
     assert "\x1b" not in result.stderr
     assert (root / "policies" / "demo.yaml").read_bytes() == before
+
+
+def test_the_feed_stays_well_formed_whatever_reaches_it() -> None:
+    """Validation keeps control characters out of titles; the feed holds even if one got in."""
+    import datetime as dt
+    import xml.etree.ElementTree as ET
+
+    from tracker.distribute.archive import Archive, PublishedEdition, feed_xml
+
+    edition = PublishedEdition("demo", "Roads\x0c and\x00 bridges \ud800", "en", "Desk\x1b", dt.date(2024, 6, 30),
+                               "demo/demo-2024-06-30.html", None, None, None)
+    feed = ET.fromstring(feed_xml(Archive([edition], "https://example.org/r/")))
+    titles = [t.text for t in feed.iter("{http://www.w3.org/2005/Atom}title")]
+    assert titles[-1] == "Roads\ufffd and\ufffd bridges \ufffd: progress up to 2024-06-30"
