@@ -359,3 +359,27 @@ def test_a_programme_under_review_receives_drafts(root: Path, tmp_path: Path) ->
     assert run(root, "export", "demo", "--as-of", "2025-01-01", "--out", str(out)).exit_code == 0
     assert "Budget restored" not in (out / "statuses.csv").read_text(encoding="utf-8")
     assert run(root, "import", str(rows), "--by", "Ana").stdout == "demo: 0 added, 2 skipped (policies/demo.yaml)\n"
+
+
+def test_a_csv_row_with_more_cells_than_the_header_is_refused(root: Path, tmp_path: Path) -> None:
+    """An unquoted comma splits a note: the cells past the header are data, never dropped."""
+    rows = write(tmp_path / "a.csv", OBSERVATIONS + "demo,roads,km,2024-06-01,20,km,,First part, and the rest\r\n"
+                 + "demo,roads,km,2024-07-01,21,km,,ok,\r\n"
+                 + "demo,roads,km,2024-08-01,22,km,,fine\r\n")
+    semicolons = write(tmp_path / "b.csv", OBSERVATIONS.replace(",", ";")
+                       + "demo;roads;km;2024-09-01;23;km;;a;b;c\r\n")
+    before = files(root)
+    result = run(root, "import", str(rows), str(semicolons))
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"{rows}:2:9: (row): 9 cells, but the header names 8 columns: ' and the rest' past the last column "
+        "belongs to none (a value holding ',' must be in double quotes)",
+        f"{rows}:3:9: (row): 9 cells, but the header names 8 columns: '' past the last column belongs to none "
+        "(a value holding ',' must be in double quotes)",
+        f"{semicolons}:2:9: (row): 10 cells, but the header names 8 columns: 'b', 'c' past the last column belong "
+        "to none (a value holding ';' must be in double quotes)",
+    ]
+    assert files(root) == before
+    quoted = write(tmp_path / "c.csv", OBSERVATIONS + 'demo,roads,km,2024-06-01,20,km,,"First part, and the rest"\r\n')
+    assert run(root, "import", str(quoted)).exit_code == 0
+    assert "note: 'First part, and the rest'" in (root / "policies" / "demo.yaml").read_text(encoding="utf-8")

@@ -76,9 +76,9 @@ def _csv(data: bytes, shown: str) -> Read:
         line = head.count(b"\n") + 1
         return Read([], [Problem(shown, line, 1, "(file)", f"file is not UTF-8 text (byte 0x{body[exc.start]:02x}); "
                                                            "save it as CSV UTF-8")])
-    first = text.split("\n", 1)[0]
-    delimiter = max(_DELIMITERS, key=lambda d: (first.count(d), -_DELIMITERS.index(d)))
+    delimiter = _delimiter(text)
     sheet = Sheet(shown, "")
+    problems: list[Problem] = []
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
     number = 0
     try:
@@ -86,12 +86,34 @@ def _csv(data: bytes, shown: str) -> Read:
             if number == 1:
                 sheet.header = list(values)
             elif any(value.strip() for value in values):
+                if len(values) > len(sheet.header):
+                    problems.append(_extra_cells(sheet, number, values, delimiter))
+                    values = values[: len(sheet.header)]
                 sheet.rows.append((number, list(values)))
     except csv.Error as exc:
         return Read([], [Problem(shown, number + 1, 1, "(file)", f"not readable as CSV: {exc}")])
     if number == 0:
         return Read([], [Problem(shown, 1, 1, "(file)", "file is empty; expected a header row")])
-    return Read([sheet], [])
+    return Read([sheet], problems)
+
+
+def _delimiter(text: str) -> str:
+    """The delimiter of a CSV text: the one of `_DELIMITERS` its header line holds most of."""
+    first = text.split("\n", 1)[0]
+    return max(_DELIMITERS, key=lambda d: (first.count(d), -_DELIMITERS.index(d)))
+
+
+def _extra_cells(sheet: Sheet, number: int, values: list[str], delimiter: str) -> Problem:
+    """A row with more cells than the header has columns (RFC 4180: every record has as many
+    fields as the header). Its cells past the last column belong to none, and dropping them
+    would lose data; most often a value holds the delimiter without being quoted."""
+    width = len(sheet.header)
+    extra = values[width:]
+    shown = ", ".join(repr(value) for value in extra)
+    return sheet.problem(number, width + 1, "(row)",
+                         f"{len(values)} cells, but the header names {width} column{'s' if width != 1 else ''}: "
+                         f"{shown} past the last column belong{'s' if len(extra) == 1 else ''} to none "
+                         f"(a value holding {delimiter!r} must be in double quotes)")
 
 
 def _workbook(data: bytes, shown: str) -> Read:
