@@ -383,3 +383,22 @@ def test_a_csv_row_with_more_cells_than_the_header_is_refused(root: Path, tmp_pa
     quoted = write(tmp_path / "c.csv", OBSERVATIONS + 'demo,roads,km,2024-06-01,20,km,,"First part, and the rest"\r\n')
     assert run(root, "import", str(quoted)).exit_code == 0
     assert "note: 'First part, and the rest'" in (root / "policies" / "demo.yaml").read_text(encoding="utf-8")
+
+
+def test_broken_csv_quoting_is_located_where_the_value_begins(root: Path, tmp_path: Path) -> None:
+    """RFC 4180: a quote never closed would swallow every later row into one note."""
+    unclosed = write(tmp_path / "a.csv", OBSERVATIONS + 'demo,roads,km,2024-06-01,20,km,,"two\r\nlines"\r\n'
+                     + 'demo,roads,km,2024-07-01,21,km,,"Started but\r\n'
+                     + "demo,roads,km,2024-08-01,22,km,,fine\r\n"
+                     + "demo,roads,km,2024-09-01,23,km,,fine\r\n")
+    stray = write(tmp_path / "b.csv", STATUSES + 'demo,schools,2024-06-01,in_progress,,"Said "yes" today",,\r\n')
+    before = files(root)
+    result = run(root, "import", str(unclosed), str(stray))
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"{unclosed}:3:8: (file): a quoted value opened on line 4 is never closed (the rest of the file would be "
+        'its text); end it with "',
+        f"{stray}:2:6: (file): text after the closing quote of a quoted value ('yes\" today\",,'); a quote inside "
+        'a quoted value is written twice ("")',
+    ]
+    assert files(root) == before

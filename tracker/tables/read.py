@@ -12,7 +12,7 @@ import io
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterator, Optional
 
 from tracker.errors import Problem
 
@@ -79,7 +79,7 @@ def _csv(data: bytes, shown: str) -> Read:
     delimiter = _delimiter(text)
     sheet = Sheet(shown, "")
     problems: list[Problem] = []
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     number = 0
     try:
         for number, values in enumerate(reader, start=1):
@@ -91,10 +91,59 @@ def _csv(data: bytes, shown: str) -> Read:
                     values = values[: len(sheet.header)]
                 sheet.rows.append((number, list(values)))
     except csv.Error as exc:
-        return Read([], [Problem(shown, number + 1, 1, "(file)", f"not readable as CSV: {exc}")])
+        row, column, message = _quoting(text, delimiter) or (number + 1, 1, f"not readable as CSV: {exc}")
+        return Read([], [Problem(shown, row, column, "(file)", message)])
     if number == 0:
         return Read([], [Problem(shown, 1, 1, "(file)", "file is empty; expected a header row")])
     return Read([sheet], problems)
+
+
+def _quoting(text: str, delimiter: str) -> Optional[tuple[int, int, str]]:
+    """Where a CSV text breaks RFC 4180's quoting, and how: (row, column, message), or None.
+
+    A quoted value never closed would take the rest of the file as its text; text after a
+    closing quote means a quote inside a quoted value that was not doubled. The csv module
+    (strict) refuses both, but says neither where the value began nor in which column; this
+    scan, run only then, does. Rows are counted as `csv` and spreadsheets count them.
+    """
+    row, column, line, i, n = 1, 1, 1, 0, len(text)
+    start = True  # at the start of a value: only there does a quote open a quoted value
+    while i < n:
+        char = text[i]
+        if start and char == '"':
+            opened = (row, column, line)
+            i += 1
+            while True:
+                if i >= n:
+                    return (opened[0], opened[1], f"a quoted value opened on line {opened[2]} is never closed "
+                                                  "(the rest of the file would be its text); end it with \"")
+                if text[i] == '"':
+                    if text[i + 1: i + 2] == '"':
+                        i += 2
+                        continue
+                    i += 1
+                    break
+                if text[i] == "\n" or (text[i] == "\r" and text[i + 1: i + 2] != "\n"):
+                    line += 1
+                i += 1
+            if i < n and text[i] not in (delimiter, "\r", "\n"):
+                after = (text[i:].splitlines() or [""])[0][:20]
+                return (opened[0], opened[1],
+                        f"text after the closing quote of a quoted value ({after!r}); a quote inside a quoted value "
+                        'is written twice ("")')
+            start = False
+            continue
+        if char == delimiter:
+            column += 1
+            start = True
+        elif char in "\r\n":
+            if char == "\r" and text[i + 1: i + 2] == "\n":
+                i += 1
+            row, column, line, start = row + 1, 1, line + 1, True
+        else:
+            start = False
+        i += 1
+    return None
 
 
 def _delimiter(text: str) -> str:
