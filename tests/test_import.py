@@ -245,7 +245,7 @@ def test_header_decides_the_layout(root: Path, tmp_path: Path) -> None:
                                                             "(a workbook is a zip file)\n")
     latin = tmp_path / "l.csv"
     latin.write_bytes(OBSERVATIONS.encode() + "demo,roads,km,2024-06-01,1,,,caf\xe9\r\n".encode("latin-1"))
-    assert run(root, "import", str(latin)).stderr == (f"{latin}:2:1: (file): file is not UTF-8 text (byte 0xe9); "
+    assert run(root, "import", str(latin)).stderr == (f"{latin}:2:8: (file): file is not UTF-8 text (byte 0xe9); "
                                                       "save it as CSV UTF-8\n")
     assert run(root, "import").exit_code == 2
     assert run(root, "import", str(tmp_path / "nowhere.csv")).exit_code == 2
@@ -402,3 +402,13 @@ def test_broken_csv_quoting_is_located_where_the_value_begins(root: Path, tmp_pa
         'a quoted value is written twice ("")',
     ]
     assert files(root) == before
+
+
+def test_a_byte_that_is_not_utf8_is_located_by_row_and_column(root: Path, tmp_path: Path) -> None:
+    """After a value spanning lines, the row is the spreadsheet's, not the file's line."""
+    latin = tmp_path / "l.csv"
+    latin.write_bytes(OBSERVATIONS.encode() + b'demo,roads,km,2024-06-01,1,,,"first\r\nsecond\r\nthird"\r\n'
+                      + "demo,roads,km,2024-07-01,2,km,caf\xe9,\r\n".encode("latin-1"))
+    result = run(root, "import", str(latin))
+    assert result.exit_code == 1
+    assert result.stderr == f"{latin}:3:7: (file): file is not UTF-8 text (byte 0xe9); save it as CSV UTF-8\n"

@@ -72,10 +72,9 @@ def _csv(data: bytes, shown: str) -> Read:
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError as exc:
-        head = body[: exc.start]
-        line = head.count(b"\n") + 1
-        return Read([], [Problem(shown, line, 1, "(file)", f"file is not UTF-8 text (byte 0x{body[exc.start]:02x}); "
-                                                           "save it as CSV UTF-8")])
+        row, column = _place(body[: exc.start].decode("utf-8"))
+        return Read([], [Problem(shown, row, column, "(file)", f"file is not UTF-8 text (byte "
+                                                               f"0x{body[exc.start]:02x}); save it as CSV UTF-8")])
     delimiter = _delimiter(text)
     sheet = Sheet(shown, "")
     problems: list[Problem] = []
@@ -144,6 +143,18 @@ def _quoting(text: str, delimiter: str) -> Optional[tuple[int, int, str]]:
             start = False
         i += 1
     return None
+
+
+def _place(head: str) -> tuple[int, int]:
+    """The row and column (as spreadsheets count them) of the character that follows `head`, the
+    start of a CSV text: a quoted value holding line breaks is one row, not several."""
+    mark = "\ufdd0"  # a noncharacter: it ends no value and opens no quote
+    records = list(csv.reader(io.StringIO(head + mark, newline=""), delimiter=_delimiter(head), strict=False))
+    for number in range(len(records), 0, -1):
+        for column, value in enumerate(records[number - 1], start=1):
+            if mark in value:
+                return number, column
+    return len(records) or 1, 1
 
 
 def _delimiter(text: str) -> str:
