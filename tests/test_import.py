@@ -8,9 +8,12 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+import re
 import shutil
 import subprocess
+import zipfile
 from pathlib import Path
+from typing import Callable
 
 import openpyxl
 import pytest
@@ -412,3 +415,63 @@ def test_a_byte_that_is_not_utf8_is_located_by_row_and_column(root: Path, tmp_pa
     result = run(root, "import", str(latin))
     assert result.exit_code == 1
     assert result.stderr == f"{latin}:3:7: (file): file is not UTF-8 text (byte 0xe9); save it as CSV UTF-8\n"
+
+
+def rewrite_member(path: Path, member: str, change: Callable[[bytes], bytes]) -> None:
+    """Change one file inside a workbook (as another program might have written it)."""
+    with zipfile.ZipFile(path) as archive:
+        contents = [(info, archive.read(info)) for info in archive.infolist()]
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for info, data in contents:
+            if info.filename == member:
+                changed, data = data, change(data)
+                assert data != changed
+            archive.writestr(info, data)
+
+
+def test_a_stale_dimension_loses_no_row_or_column(root: Path, tmp_path: Path) -> None:
+    """openpyxl's read-only mode trusts `<dimension>`; the cells in the file decide instead."""
+    book = openpyxl.Workbook()
+    book.active.append(["programme", "priority", "indicator", "date", "value", "unit", "source", "note"])
+    for month in (6, 7, 8):
+        book.active.append(["demo", "roads", "km", dt.datetime(2024, month, 1), month, "km", None, f"month {month}"])
+    book.save(tmp_path / "w.xlsx")
+    rewrite_member(tmp_path / "w.xlsx", "xl/worksheets/sheet1.xml",
+                   lambda xml: re.sub(rb'<dimension ref="[^"]*" ?/>', b'<dimension ref="A1:E2"/>', xml))
+    result = run(root, "import", str(tmp_path / "w.xlsx"))
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "demo: 3 added (3 observations), 0 skipped (policies/demo.yaml)\n"
+    assert "note: month 8" in (root / "policies" / "demo.yaml").read_text(encoding="utf-8")
+    book.active["I3"] = "beyond the header"  # and a value in a column the header does not name
+    book.save(tmp_path / "x.xlsx")
+    rewrite_member(tmp_path / "x.xlsx", "xl/worksheets/sheet1.xml",
+                   lambda xml: re.sub(rb'<dimension ref="[^"]*" ?/>', b'<dimension ref="A1:H4"/>', xml))
+    extra = run(root, "import", str(tmp_path / "x.xlsx"))
+    assert extra.exit_code == 1
+    assert extra.stderr == f"{tmp_path / 'x.xlsx'}:Sheet!I1: (header): a column with values but no name in the header\n"
+
+
+def test_a_stray_cell_far_away_is_refused_without_reading_the_empty_grid(root: Path, tmp_path: Path) -> None:
+    """Work is bounded by the cells present, not by the extent they span."""
+    for far in ("ZZ20000", "XFD200000", "A1048577"):
+        book = openpyxl.Workbook()
+        book.active.append(["programme", "priority", "indicator", "date", "value"])
+        book.active.append(["demo", "roads", "km", dt.datetime(2024, 6, 1), 14])
+        book.active["A1000" if far == "A1048577" else far] = "stray"
+        book.save(tmp_path / "w.xlsx")
+        if far == "A1048577":  # beyond a worksheet's last row: only a program other than a spreadsheet writes it
+            rewrite_member(tmp_path / "w.xlsx", "xl/worksheets/sheet1.xml",
+                           lambda xml: xml.replace(b'r="1000"', b'r="1048577"').replace(b'r="A1000"', b'r="A1048577"'))
+        result = run(root, "import", str(tmp_path / "w.xlsx"))
+        assert result.exit_code == 1, far
+        assert result.stderr == (f"{tmp_path / 'w.xlsx'}:Sheet!{far}: (cell): a value far outside any table to "
+                                 "import (an import reads columns A to IV and rows 1 to 1,048,576); delete it, or "
+                                 "copy the table to a sheet of its own\n")
+    book = openpyxl.Workbook()  # a cell formatted far away, but empty, is no value: passed over
+    book.active.append(["programme", "priority", "indicator", "date", "value"])
+    book.active.append(["demo", "roads", "km", dt.datetime(2024, 6, 1), 14])
+    for row in range(3, 2000):
+        book.active.cell(row, 16384).number_format = "0.00"
+    book.save(tmp_path / "f.xlsx")
+    result = run(root, "import", str(tmp_path / "f.xlsx"))
+    assert result.exit_code == 0, result.output

@@ -102,7 +102,8 @@ def layout_of(sheet: Sheet) -> tuple[Optional[Layout], Optional[str], list[Probl
     known = names(table)
     problems: list[Problem] = []
     columns: dict[str, int] = {}
-    for index, name in enumerate(header):
+    width = max([len(header), *(len(values) for _, values in sheet.rows)])
+    for index, name in enumerate(header + [""] * (width - len(header))):
         if not name:
             if any(index < len(values) and not is_blank(values[index]) for _, values in sheet.rows):
                 problems.append(sheet.problem(1, index + 1, HEADER, "a column with values but no name in the header"))

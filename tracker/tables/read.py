@@ -14,11 +14,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator, Optional
 
-from tracker.errors import Problem
+from tracker.errors import Problem, column_letters
 
 MAX_BYTES = 64 * 1024 * 1024  # a file to import: about a million rows of CSV
 MAX_UNZIPPED = 512 * 1024 * 1024  # what a workbook may hold once decompressed
 _DELIMITERS = (",", ";", "\t")
+MAX_ROWS = 1_048_576  # a worksheet's last row
+MAX_COLUMNS = 256  # column IV: far beyond the widest layout of an import (eight columns)
 
 
 @dataclass
@@ -191,28 +193,57 @@ def _workbook(data: bytes, shown: str) -> Read:
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a damaged workbook
         return Read([], [Problem(shown, 1, 1, "(file)", f"not a readable XLSX workbook: {_one_line(exc)}")])
     sheets = []
+    problems: list[Problem] = []
     try:
         for worksheet in book.worksheets:
             if not hasattr(worksheet, "iter_rows"):
                 continue  # a chart sheet
             sheet = Sheet(shown, worksheet.title)
-            for number, values in _rows(worksheet):
+            for number, values in _rows(book, worksheet, sheet, problems):
                 if number == 1:
                     sheet.header = values
-                elif any(not _blank(value) for value in values):
+                else:
                     sheet.rows.append((number, values))
             sheets.append(sheet)
     except Exception as exc:  # noqa: BLE001
         return Read([], [Problem(shown, 1, 1, "(file)", f"not a readable XLSX workbook: {_one_line(exc)}")])
     finally:
         book.close()
-    return Read(sheets, [])
+    return Read(sheets, problems)
 
 
-def _rows(worksheet: Any) -> Iterator[tuple[int, list[Any]]]:
-    """(row number, values) of a worksheet from row 1, rows absent from the file given as blank."""
-    for number, values in enumerate(worksheet.iter_rows(min_row=1, values_only=True), start=1):
-        yield number, list(values)
+def _rows(book: Any, worksheet: Any, sheet: Sheet, problems: list[Problem]) -> Iterator[tuple[int, list[Any]]]:
+    """(row number, values) of the rows of a worksheet that hold a value, each as wide as its last
+    value, read from the cells the file holds.
+
+    Not through `iter_rows`: in read-only mode openpyxl trusts the sheet's declared `<dimension>`
+    (a stale one loses rows and columns) and pads every row to the widest column (a stray cell at
+    XFD200000 makes millions of empty cells). Its sheet parser gives the cells present, and only
+    those are looked at (it is what `ReadOnlyWorksheet` itself reads with; `openpyxl` is pinned
+    below 4 in pyproject.toml). A value beyond `MAX_COLUMNS` or `MAX_ROWS` is refused: no table
+    to import reaches there, and reading up to it would be unbounded work.
+    """
+    from openpyxl.worksheet._reader import WorkSheetParser
+
+    with book._archive.open(worksheet._worksheet_path) as source:
+        parser = WorkSheetParser(source, worksheet._shared_strings, data_only=True, epoch=book.epoch,
+                                 date_formats=book._date_formats, timedelta_formats=book._timedelta_formats)
+        for number, cells in parser.parse():
+            present = {cell["column"]: cell["value"] for cell in cells if not _blank(cell["value"])}
+            if not present:
+                continue
+            far = max(present)
+            if number > MAX_ROWS or far > MAX_COLUMNS:
+                column = far if far > MAX_COLUMNS else min(present)
+                problems.append(sheet.problem(number, column, "(cell)",
+                                              "a value far outside any table to import (an import reads columns A to "
+                                              f"{column_letters(MAX_COLUMNS)} and rows 1 to {MAX_ROWS:,}); delete it, "
+                                              "or copy the table to a sheet of its own"))
+                return
+            values: list[Any] = [None] * far
+            for column, value in present.items():
+                values[column - 1] = value
+            yield number, values
 
 
 def _blank(value: Any) -> bool:
