@@ -475,3 +475,34 @@ def test_a_stray_cell_far_away_is_refused_without_reading_the_empty_grid(root: P
     book.save(tmp_path / "f.xlsx")
     result = run(root, "import", str(tmp_path / "f.xlsx"))
     assert result.exit_code == 0, result.output
+
+
+def test_a_formula_without_a_saved_value_or_an_error_cell_is_refused(root: Path, tmp_path: Path) -> None:
+    """openpyxl saves formulas uncalculated: read as values, they would be empty cells."""
+    book = openpyxl.Workbook()
+    book.active.append(["programme", "priority", "indicator", "date", "value", "unit", "source", "note"])
+    book.active.append(["demo", "roads", "km", dt.datetime(2024, 6, 1), "=10+4", "km", None, None])
+    book.active.append(["demo", "roads", "km", dt.datetime(2024, 7, 1), 15, "km", None, '=CONCAT("a","b")'])
+    book.active.append(["demo", "roads", "km", dt.datetime(2024, 8, 1), 16, "km", None, "#N/A"])  # an error cell
+    book.save(tmp_path / "w.xlsx")
+    before = files(root)
+    result = run(root, "import", str(tmp_path / "w.xlsx"))
+    assert result.exit_code == 1
+    w = tmp_path / "w.xlsx"
+    assert result.stderr.splitlines() == [
+        f"{w}:Sheet!E2: value: a formula with no saved value (the workbook was never calculated); open and save it "
+        "in a spreadsheet program, or type the value",
+        f"{w}:Sheet!H3: note: a formula with no saved value (the workbook was never calculated); open and save it "
+        "in a spreadsheet program, or type the value",
+        f"{w}:Sheet!H4: note: the cell shows an error (#N/A); type the value",
+    ]
+    assert files(root) == before
+    rewrite_member(w, "xl/worksheets/sheet1.xml",  # saved by a spreadsheet program: the values it computed
+                   lambda xml: xml.replace(b"<f>10+4</f><v />", b"<f>10+4</f><v>14</v>")
+                   .replace(b'<f>CONCAT("a","b")</f><v />', b'<f>CONCAT("a","b")</f><v>ab</v>')
+                   .replace(b'<c r="H3">', b'<c r="H3" t="str">')
+                   .replace(b'<c r="H4" t="e"><v>#N/A</v></c>', b""))
+    saved = run(root, "import", str(w))
+    assert saved.exit_code == 0, saved.output
+    assert saved.stdout == "demo: 3 added (3 observations), 0 skipped (policies/demo.yaml)\n"
+    assert "value: 14" in (root / "policies" / "demo.yaml").read_text(encoding="utf-8")

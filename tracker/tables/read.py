@@ -8,7 +8,9 @@ size; a file that cannot be read is one located problem.
 from __future__ import annotations
 
 import csv
+import functools
 import io
+import warnings
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -223,14 +225,18 @@ def _rows(book: Any, worksheet: Any, sheet: Sheet, problems: list[Problem]) -> I
     below 4 in pyproject.toml). A value beyond `MAX_COLUMNS` or `MAX_ROWS` is refused: no table
     to import reaches there, and reading up to it would be unbounded work.
     """
-    from openpyxl.worksheet._reader import WorkSheetParser
-
     with book._archive.open(worksheet._worksheet_path) as source:
-        parser = WorkSheetParser(source, worksheet._shared_strings, data_only=True, epoch=book.epoch,
-                                 date_formats=book._date_formats, timedelta_formats=book._timedelta_formats)
+        parser = _parser()(source, worksheet._shared_strings, data_only=True, epoch=book.epoch,
+                           date_formats=book._date_formats, timedelta_formats=book._timedelta_formats)
         for number, cells in parser.parse():
+            unusable = [cell for cell in cells if UNUSABLE in cell]
+            for cell in unusable:
+                column = cell["column"]
+                name = sheet.header[column - 1] if number > 1 and column <= len(sheet.header) else None
+                problems.append(sheet.problem(number, column, str(name).strip() if not _blank(name) else "(cell)",
+                                              cell[UNUSABLE]))
             present = {cell["column"]: cell["value"] for cell in cells if not _blank(cell["value"])}
-            if not present:
+            if not present or unusable:  # a row with a cell refused is not checked further
                 continue
             far = max(present)
             if number > MAX_ROWS or far > MAX_COLUMNS:
@@ -244,6 +250,38 @@ def _rows(book: Any, worksheet: Any, sheet: Sheet, problems: list[Problem]) -> I
             for column, value in present.items():
                 values[column - 1] = value
             yield number, values
+
+
+UNUSABLE = "unusable"  # a cell's key in `_parser`'s output: why its value cannot be imported
+
+
+@functools.lru_cache(maxsize=None)
+def _parser() -> Any:
+    """openpyxl's sheet parser, telling apart what its `data_only` mode reads alike.
+
+    A formula's value is the one the spreadsheet program saved with it; a formula never
+    calculated (a workbook written by a program that does not compute) has none (no `<v>`, or
+    an empty one in a cell not typed as text), and reads as an empty cell: in a required column a misleading "empty", in an optional one a value lost.
+    A cell holding an error (#N/A, #DIV/0!) reads as that text. Both are refused, at their cell.
+    """
+    from openpyxl.worksheet._reader import FORMULA_TAG, VALUE_TAG, WorkSheetParser
+
+    class Parser(WorkSheetParser):
+        def parse_cell(self, element: Any) -> dict[str, Any]:
+            with warnings.catch_warnings():  # a date serial out of range warns, then reads as #VALUE!
+                warnings.simplefilter("ignore")
+                cell: dict[str, Any] = super().parse_cell(element)
+            if element.find(FORMULA_TAG) is not None and not element.findtext(VALUE_TAG) and element.get("t") != "str":
+                cell[UNUSABLE] = ("a formula with no saved value (the workbook was never calculated); open and save it "
+                                  "in a spreadsheet program, or type the value")
+            elif cell["data_type"] == "e":
+                cell[UNUSABLE] = (f"the cell shows an error ({cell['value']}); type the value"
+                                  if element.get("t") == "e" else
+                                  "a number formatted as a date, but out of a date's range; write the date as text "
+                                  "YYYY-MM-DD")
+            return cell
+
+    return Parser
 
 
 def _blank(value: Any) -> bool:
