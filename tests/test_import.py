@@ -506,3 +506,45 @@ def test_a_formula_without_a_saved_value_or_an_error_cell_is_refused(root: Path,
     assert saved.exit_code == 0, saved.output
     assert saved.stdout == "demo: 3 added (3 observations), 0 skipped (policies/demo.yaml)\n"
     assert "value: 14" in (root / "policies" / "demo.yaml").read_text(encoding="utf-8")
+
+
+def test_line_breaks_and_xlsx_escapes_read_back_as_written(root: Path, tmp_path: Path) -> None:
+    """A note spanning lines re-saved with CRLF or CR is the same note; `_xHHHH_` in a workbook is
+    XML's escape of a character (`_x0001_`) or, its underscore escaped, literal text."""
+    rows = write(tmp_path / "a.csv", OBSERVATIONS + 'demo,roads,km,2024-06-01,20,km,,"line one\nline two"\r\n'
+                 + "demo,roads,km,2024-07-01,21,km,,Code _x0041_ stays\r\n")
+    assert run(root, "import", str(rows)).exit_code == 0
+    out = tmp_path / "out"
+    assert run(root, "export", "demo", "--as-of", "2025-01-01", "--out", str(out)).exit_code == 0
+    exported = (out / "observations.csv").read_bytes()
+    assert b'"line one\nline two"' in exported
+    for ending in (b"\r\n", b"\r"):
+        resaved = write(tmp_path / "b.csv", "")
+        resaved.write_bytes(exported.replace(b"line one\nline two", b"line one" + ending + b"line two"))
+        again = run(root, "import", str(resaved))
+        assert again.stdout == "demo: 0 added, 3 skipped (policies/demo.yaml)\n", again.output
+    assert run(root, "export", "demo", "--format", "xlsx", "--as-of", "2025-01-01", "--out", str(out)).exit_code == 0
+    with zipfile.ZipFile(out / "demo.xlsx") as archive:
+        assert b"Code _x005F_x0041_ stays" in archive.read("xl/sharedStrings.xml")  # Excel shows it literally
+    assert run(root, "import", str(out / "demo.xlsx")).stdout.startswith("demo: 0 added, ")
+
+    import xlsxwriter
+
+    from tracker.tables.read import read
+
+    texts = ["c\x01d", "a_x0041_b", "x\r\ny", "_x005F_", "plain"]
+    book = xlsxwriter.Workbook(str(tmp_path / "w.xlsx"))
+    sheet = book.add_worksheet("S")
+    for row, text in enumerate(texts):
+        sheet.write_string(row, 0, text)
+    book.close()
+    rewrite_member(tmp_path / "w.xlsx", "xl/worksheets/sheet1.xml",  # an inline string and a formula's text
+                   lambda xml: xml.replace(b'<c r="A5" t="s"><v>4</v></c>',
+                                           b'<c r="A5" t="inlineStr"><is><t>in_x0009_line</t></is></c>')
+                   .replace(b'<c r="A1" t="s"><v>0</v></c>',
+                            b'<c r="A1" t="s"><v>0</v></c><c r="B1" t="str"><f>"e"&amp;CHAR(1)</f><v>e_x0001_</v></c>'))
+    found = read(tmp_path / "w.xlsx", "w.xlsx")
+    assert found.problems == []
+    (sheet_read,) = found.sheets
+    assert sheet_read.header == ["c\x01d", "e\x01"]
+    assert [values for _, values in sheet_read.rows] == [["a_x0041_b"], ["x\r\ny"], ["_x005F_"], ["in\tline"]]

@@ -24,7 +24,7 @@ from tracker.model.lookup import find_indicator, find_priority
 from tracker.model.records import Entry, Point, Programme, as_written_by
 from tracker.model.validate import FAILED, check_rules, walk
 from tracker.model.yamlsafe import Document
-from tracker.tables.cells import number_text, restore
+from tracker.tables.cells import number_text, one_kind_of_line_break, restore
 from tracker.tables.columns import IMPORTABLE, OBSERVATIONS, REQUIRED, STATUSES, TABLES, names
 from tracker.tables.read import Sheet
 
@@ -142,7 +142,7 @@ def _text(value: Any) -> Optional[str]:
         return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
     if isinstance(value, dt.date):
         return value.isoformat()
-    text = restore(str(value).strip())
+    text = restore(one_kind_of_line_break(str(value)).strip())
     return text or None
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, Iterator, Optional
 
 from tracker.errors import Problem, column_letters
+from tracker.tables.cells import xlsx_unescape
 
 MAX_BYTES = 64 * 1024 * 1024  # a file to import: about a million rows of CSV
 MAX_UNZIPPED = 512 * 1024 * 1024  # what a workbook may hold once decompressed
@@ -197,11 +198,12 @@ def _workbook(data: bytes, shown: str) -> Read:
     sheets = []
     problems: list[Problem] = []
     try:
+        strings = _shared_strings(book)
         for worksheet in book.worksheets:
             if not hasattr(worksheet, "iter_rows"):
                 continue  # a chart sheet
             sheet = Sheet(shown, worksheet.title)
-            for number, values in _rows(book, worksheet, sheet, problems):
+            for number, values in _rows(book, worksheet, strings, sheet, problems):
                 if number == 1:
                     sheet.header = values
                 else:
@@ -214,7 +216,8 @@ def _workbook(data: bytes, shown: str) -> Read:
     return Read(sheets, problems)
 
 
-def _rows(book: Any, worksheet: Any, sheet: Sheet, problems: list[Problem]) -> Iterator[tuple[int, list[Any]]]:
+def _rows(book: Any, worksheet: Any, strings: list[str], sheet: Sheet,
+          problems: list[Problem]) -> Iterator[tuple[int, list[Any]]]:
     """(row number, values) of the rows of a worksheet that hold a value, each as wide as its last
     value, read from the cells the file holds.
 
@@ -226,7 +229,7 @@ def _rows(book: Any, worksheet: Any, sheet: Sheet, problems: list[Problem]) -> I
     to import reaches there, and reading up to it would be unbounded work.
     """
     with book._archive.open(worksheet._worksheet_path) as source:
-        parser = _parser()(source, worksheet._shared_strings, data_only=True, epoch=book.epoch,
+        parser = _parser()(source, strings, data_only=True, epoch=book.epoch,
                            date_formats=book._date_formats, timedelta_formats=book._timedelta_formats)
         for number, cells in parser.parse():
             unusable = [cell for cell in cells if UNUSABLE in cell]
@@ -252,6 +255,28 @@ def _rows(book: Any, worksheet: Any, sheet: Sheet, problems: list[Problem]) -> I
             yield number, values
 
 
+def _shared_strings(book: Any) -> list[str]:
+    """The workbook's shared strings (most of its text cells), unescaped (`cells.xlsx_unescape`)."""
+    from openpyxl.cell.text import Text
+    from openpyxl.packaging.manifest import Manifest
+    from openpyxl.xml.constants import SHARED_STRINGS, SHEET_MAIN_NS
+    from openpyxl.xml.functions import fromstring, iterparse
+
+    manifest = Manifest.from_tree(fromstring(book._archive.read("[Content_Types].xml")))
+    part = manifest.find(SHARED_STRINGS) if manifest is not None else None
+    if part is None:
+        return []
+    strings = []
+    tag = f"{{{SHEET_MAIN_NS}}}si"
+    with book._archive.open(part.PartName[1:]) as source:
+        for _, node in iterparse(source):
+            if node.tag == tag:
+                text = Text.from_tree(node)
+                strings.append(xlsx_unescape(text.content if text is not None else ""))
+                node.clear()
+    return strings
+
+
 UNUSABLE = "unusable"  # a cell's key in `_parser`'s output: why its value cannot be imported
 
 
@@ -261,8 +286,10 @@ def _parser() -> Any:
 
     A formula's value is the one the spreadsheet program saved with it; a formula never
     calculated (a workbook written by a program that does not compute) has none (no `<v>`, or
-    an empty one in a cell not typed as text), and reads as an empty cell: in a required column a misleading "empty", in an optional one a value lost.
-    A cell holding an error (#N/A, #DIV/0!) reads as that text. Both are refused, at their cell.
+    an empty one in a cell not typed as text), and reads as an empty cell: in a required column
+    a misleading "empty", in an optional one a value lost. A cell holding an error (#N/A,
+    #DIV/0!) reads as that text. Both are refused, at their cell. Text not from the shared
+    strings is unescaped here (`cells.xlsx_unescape`).
     """
     from openpyxl.worksheet._reader import FORMULA_TAG, VALUE_TAG, WorkSheetParser
 
@@ -271,14 +298,16 @@ def _parser() -> Any:
             with warnings.catch_warnings():  # a date serial out of range warns, then reads as #VALUE!
                 warnings.simplefilter("ignore")
                 cell: dict[str, Any] = super().parse_cell(element)
-            if element.find(FORMULA_TAG) is not None and not element.findtext(VALUE_TAG) and element.get("t") != "str":
+            kind = element.get("t")
+            if element.find(FORMULA_TAG) is not None and not element.findtext(VALUE_TAG) and kind != "str":
                 cell[UNUSABLE] = ("a formula with no saved value (the workbook was never calculated); open and save it "
                                   "in a spreadsheet program, or type the value")
             elif cell["data_type"] == "e":
-                cell[UNUSABLE] = (f"the cell shows an error ({cell['value']}); type the value"
-                                  if element.get("t") == "e" else
+                cell[UNUSABLE] = (f"the cell shows an error ({cell['value']}); type the value" if kind == "e" else
                                   "a number formatted as a date, but out of a date's range; write the date as text "
                                   "YYYY-MM-DD")
+            elif kind in ("inlineStr", "str") and isinstance(cell["value"], str):
+                cell["value"] = xlsx_unescape(cell["value"])
             return cell
 
     return Parser
