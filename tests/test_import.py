@@ -228,6 +228,15 @@ def test_commit_puts_every_changed_file_in_one_commit(root: Path, tmp_path: Path
     assert count.stdout.strip() == "2"
     status = subprocess.run(["git", "-C", str(root), "status", "--porcelain"], capture_output=True, text=True)
     assert status.stdout == ""
+    body = subprocess.run(["git", "-C", str(root), "log", "--format=%b", "-1"], capture_output=True, text=True,
+                          check=True).stdout.strip().splitlines()
+    assert body == ["demo: 1 observation added, by Analyst", "harbour: 1 observation added, by Analyst"]
+    mixed = write(tmp_path / "b.csv", STATUSES + "demo,schools,2024-06-01,in_progress,,Budget restored,,\r\n")
+    more = write(tmp_path / "c.csv", OBSERVATIONS + "demo,roads,km,2024-07-01,31,km,,\r\n")
+    assert run(root, "import", str(mixed), str(more), "--commit", "--by", "Analyst").exit_code == 0
+    body = subprocess.run(["git", "-C", str(root), "log", "--format=%b", "-1"], capture_output=True, text=True,
+                          check=True).stdout.strip().splitlines()
+    assert body == ["demo: 1 status entry and 1 observation added, by Analyst"]
 
 
 def test_header_decides_the_layout(root: Path, tmp_path: Path) -> None:

@@ -688,8 +688,9 @@ def batch_plan(programme: Programme, batch: Batch, options: Options) -> Plan:
                                          order)
 
     entries, observations = len(batch.entries), len(batch.observations)
-    counted = _count(entries, "status entry", "status entries") + (" and " if entries and observations else "") \
-        + (_count(observations, "observation", "observations") if observations or not entries else "")
+    counted = " and ".join([*([_count(entries, "status entry", "status entries")] if entries else []),
+                            *([_count(observations, "observation", "observations")] if observations else [])]) \
+        or _count(0, "record", "records")
     drafts = " as drafts waiting for review" if programme.reviewed else ""
     summary = batch.summary or f"{programme.id}: {counted} added{drafts}"
     author = ", ".join(sorted(a for a in set(authors.values()) if a)) or options.author or "unknown"
