@@ -557,3 +557,25 @@ def test_line_breaks_and_xlsx_escapes_read_back_as_written(root: Path, tmp_path:
     (sheet_read,) = found.sheets
     assert sheet_read.header == ["c\x01d", "e\x01"]
     assert [values for _, values in sheet_read.rows] == [["a_x0041_b"], ["x\r\ny"], ["_x005F_"], ["in\tline"]]
+
+
+def test_problems_are_grouped_by_sheet_in_the_workbook_order(root: Path, tmp_path: Path) -> None:
+    book = openpyxl.Workbook()
+    updates = book.active
+    updates.title = "Updates"
+    updates.append(["programme", "priority", "date", "status", "note"])
+    figures = book.create_sheet("Figures")
+    figures.append(["programme", "priority", "indicator", "date", "value"])
+    for day in (2, 3):
+        updates.append(["demo", "roads", dt.datetime(2024, 6, day), "stalled", None])
+        figures.append(["demo", "roads", "km", dt.datetime(2024, 6, day), "many"])
+    book.save(tmp_path / "w.xlsx")
+    result = run(root, "import", str(tmp_path / "w.xlsx"))
+    assert result.exit_code == 1
+    w = tmp_path / "w.xlsx"
+    assert result.stderr.splitlines() == [
+        f"{w}:Updates!E2: note: an entry with status 'stalled' must carry a note saying why",
+        f"{w}:Updates!E3: note: an entry with status 'stalled' must carry a note saying why",
+        f"{w}:Figures!E2: value: expected a number but got 'many'",
+        f"{w}:Figures!E3: value: expected a number but got 'many'",
+    ]
