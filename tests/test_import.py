@@ -579,3 +579,18 @@ def test_problems_are_grouped_by_sheet_in_the_workbook_order(root: Path, tmp_pat
         f"{w}:Figures!E2: value: expected a number but got 'many'",
         f"{w}:Figures!E3: value: expected a number but got 'many'",
     ]
+
+
+def test_a_sources_cell_is_split_at_commas_semicolons_and_spaces(root: Path, tmp_path: Path) -> None:
+    rows = write(tmp_path / "a.csv", STATUSES
+                 + "demo,roads,2024-06-01,achieved,,,\"gazette,https://example.org/a\",\r\n"
+                 + "demo,roads,2024-06-02,achieved,,,gazette;https://example.org/b,\r\n"
+                 + "demo,roads,2024-06-03,achieved,,,\"https://example.org/c?x=1,2; gazette\",\r\n")
+    result = run(root, "import", str(rows))
+    assert result.exit_code == 0, result.output
+    out = tmp_path / "out"
+    assert run(root, "export", "demo", "--format", "json", "--as-of", "2025-01-01", "--out", str(out)).exit_code == 0
+    entries = json.loads((out / "demo.json").read_text(encoding="utf-8"))["statuses"]
+    assert [e["sources"] for e in entries if e["date"].startswith("2024-06")] == [
+        ["gazette", "https://example.org/a"], ["gazette", "https://example.org/b"],
+        ["https://example.org/c?x=1,2", "gazette"]]

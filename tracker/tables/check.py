@@ -174,13 +174,18 @@ def _number(value: Any) -> Any:
     return value
 
 
+# An item of a list cell: a URL (it may hold commas and semicolons; one ends at a space, or at
+# commas and semicolons followed by a space or the end), or anything between separators.
+_ITEM_RE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://\S*?(?=[,;]*(?:\s|$))|[^\s,;]+")
+
+
 def _sources(value: Any) -> Optional[list[str]]:
-    """A list cell: items separated by spaces, commas or semicolons ("a; b", as exported)."""
+    """A list cell: items separated by commas, semicolons or spaces ("a; b", as exported; "a,b";
+    "a;b"), a URL kept whole (`_ITEM_RE`)."""
     text = _text(value)
     if text is None:
         return None
-    items = [item.strip(",;") for item in text.split()]
-    return [item for item in items if item] or None
+    return _ITEM_RE.findall(text) or None
 
 
 # --- rows -------------------------------------------------------------------------------------
