@@ -250,7 +250,7 @@ def test_header_decides_the_layout(root: Path, tmp_path: Path) -> None:
     assert neither.stderr.startswith(f"{tmp_path / 'n.csv'}:1:1: (header): the header names neither the columns of "
                                      "the statuses layout")
     missing = run(root, "import", str(write(tmp_path / "m.csv", "programme,priority,indicator,date\r\n")))
-    assert missing.stderr == (f"{tmp_path / 'm.csv'}:1:1: (header): missing column 'value' of the observations "
+    assert missing.stderr == (f"{tmp_path / 'm.csv'}:1:1: value: missing column 'value' of the observations "
                               "layout (its columns: programme, priority, indicator, date, value, unit, source, note)\n")
     binary = run(root, "import", str(write(tmp_path / "x.xlsx", "not a workbook")))
     assert binary.exit_code == 1 and binary.stderr.endswith("x.xlsx:1:1: (file): not an XLSX workbook "
@@ -594,3 +594,22 @@ def test_a_sources_cell_is_split_at_commas_semicolons_and_spaces(root: Path, tmp
     assert [e["sources"] for e in entries if e["date"].startswith("2024-06")] == [
         ["gazette", "https://example.org/a"], ["gazette", "https://example.org/b"],
         ["https://example.org/c?x=1,2", "gazette"]]
+
+
+def test_header_and_empty_cell_messages_name_the_column(root: Path, tmp_path: Path) -> None:
+    nameless = write(tmp_path / "a.csv", "programme,priority,date,status_label,note,by\r\n"
+                     "demo,schools,2024-06-01,In progress,x,\r\n")
+    result = run(root, "import", str(nameless))
+    assert result.stderr == (f"{nameless}:1:1: status: missing column 'status' of the statuses layout (its columns: "
+                             "programme, priority, date, status, status_label, note, sources, by)\n")
+    shared = write(tmp_path / "b.csv", "programme,priority,date,note\r\ndemo,schools,2024-06-01,x\r\n")
+    assert run(root, "import", str(shared)).stderr == (
+        f"{shared}:1:1: (header): the header names neither the columns of the statuses layout (programme, priority, "
+        "date, status, status_label, note, sources, by) nor those of the observations layout (programme, priority, "
+        "indicator, date, value, unit, source, note); it lacks 'status' for the statuses layout, or 'indicator' and "
+        "'value' for the observations layout\n")
+    sheet = write(tmp_path / "c.csv", OBSERVATIONS + "demo,roads,,2024-06-01,5,,,\r\n,roads,km,2024-06-01,5,,,\r\n")
+    assert run(root, "import", str(sheet)).stderr.splitlines() == [
+        f"{sheet}:2:3: indicator: empty; every row of the observations layout needs an indicator",
+        f"{sheet}:3:1: programme: empty; every row of the observations layout needs a programme",
+    ]

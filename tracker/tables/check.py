@@ -91,13 +91,14 @@ def layout_of(sheet: Sheet) -> tuple[Optional[Layout], Optional[str], list[Probl
     for table in TABLES:
         if table not in IMPORTABLE and sorted(named) == sorted(names(table)):
             return None, table, []
-    if "status" in named:
-        table = STATUSES
-    elif "value" in named or "indicator" in named:
-        table = OBSERVATIONS
-    else:
+    table = _table_of(named)
+    if table is None:
         message = ("the header names neither the columns of the statuses layout (" + ", ".join(names(STATUSES))
                    + ") nor those of the observations layout (" + ", ".join(names(OBSERVATIONS)) + ")")
+        if set(named) & set(names(STATUSES)):  # only the columns both layouts have: say what either lacks
+            message += ("; it lacks 'status' for the statuses layout, or "
+                        + " and ".join(repr(name) for name in REQUIRED[OBSERVATIONS] if name not in named)
+                        + " for the observations layout")
         return None, None, [sheet.problem(1, 1, HEADER, message)]
     known = names(table)
     problems: list[Problem] = []
@@ -119,9 +120,22 @@ def layout_of(sheet: Sheet) -> tuple[Optional[Layout], Optional[str], list[Probl
             columns[name] = index
     for name in REQUIRED[table]:
         if name not in columns:
-            problems.append(sheet.problem(1, 1, HEADER, f"missing column {name!r} of the {table} layout "
-                                                        f"(its columns: {', '.join(known)})"))
+            problems.append(sheet.problem(1, 1, name, f"missing column {name!r} of the {table} layout "
+                                                      f"(its columns: {', '.join(known)})"))
     return (None if problems else Layout(table, columns)), None, problems
+
+
+def _table_of(named: list[str]) -> Optional[str]:
+    """The layout a header is in: the one whose own columns (those the other layout has not) it
+    names more of; on a tie, statuses if it names `status`. None when it names none of them."""
+    statuses, observations = set(names(STATUSES)), set(names(OBSERVATIONS))
+    own_statuses = len(set(named) & (statuses - observations))
+    own_observations = len(set(named) & (observations - statuses))
+    if own_statuses == own_observations == 0:
+        return None
+    if own_statuses != own_observations:
+        return STATUSES if own_statuses > own_observations else OBSERVATIONS
+    return STATUSES if "status" in named else OBSERVATIONS
 
 
 def is_blank(value: Any) -> bool:
@@ -246,7 +260,8 @@ def _check_row(row: Row, programmes: dict[str, Programme], rules: Rules, seen: d
     table = row.layout.table
     for name in REQUIRED[table]:
         if is_blank(row.cell(name)):
-            out.append(row.problem(name, f"empty; every row of the {table} layout needs a {name}"))
+            out.append(row.problem(name, f"empty; every row of the {table} layout needs "
+                                         f"{'an' if name[0] in 'aeiou' else 'a'} {name}"))
     programme = priority = indicator = None
     pid = _text(row.cell("programme"))
     if pid is not None:
