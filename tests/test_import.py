@@ -356,6 +356,11 @@ def test_a_programme_under_review_receives_drafts(root: Path, tmp_path: Path) ->
     assert refused.exit_code == 1
     assert refused.stderr == ("error: programme 'demo' sets review: required, so this is written as a draft, "
                               "and a draft names its author: pass --by NAME\n")
+    dry = run(root, "import", str(rows), "--dry-run")  # a dry run makes the same checks
+    assert (dry.exit_code, dry.stdout, dry.stderr) == (1, "", refused.stderr)
+    before = path.read_bytes()
+    dry = run(root, "import", str(rows), "--dry-run", "--by", "Ana")
+    assert dry.exit_code == 0 and dry.stdout.startswith("demo: 2 added") and path.read_bytes() == before
     result = run(root, "import", str(rows), "--by", "Ana")
     assert result.exit_code == 0, result.output
     assert result.stdout == ("demo: 2 added (2 status entries, drafts waiting for review), 0 skipped "

@@ -82,7 +82,7 @@ def import_files(ws: Workspace, files: list[tuple[Path, str]], options: Options,
     for pid, plan in planned.items():
         outcome.results.append(_result(ws, programmes[pid], plan))
     todo = {pid: plan for pid, plan in planned.items() if plan.added}
-    if not todo or options.dry_run or (confirm is not None and not confirm(outcome)):
+    if not todo:
         return outcome
     sources = ", ".join(name for _, name in files)
 
@@ -104,7 +104,14 @@ def import_files(ws: Workspace, files: list[tuple[Path, str]], options: Options,
                                       commit=options.commit, author=options.by)
     added = sum(p.added for p in todo.values())
     message = f"import: {added:,} record{'s' if added != 1 else ''} into {', '.join(sorted(todo))} from {sources}"
-    done = operations.add_batches(ws, {pid: batch_for(pid) for pid in todo}, edit_options, message=message)
+    batches = {pid: batch_for(pid) for pid in todo}
+    if options.dry_run or confirm is not None:
+        # Everything the real run does but the writing (a draft's author, the file as edited and
+        # validated), so that a dry run or the question asked cannot promise what would fail.
+        operations.add_batches(ws, batches, edit_options, write=False, message=message)
+        if options.dry_run or (confirm is not None and not confirm(outcome)):
+            return outcome
+    done = operations.add_batches(ws, batches, edit_options, message=message)
     outcome.written = True
     outcome.commit = next((o.commit for o in done if o.commit), None)
     return outcome
