@@ -618,3 +618,29 @@ def test_header_and_empty_cell_messages_name_the_column(root: Path, tmp_path: Pa
         f"{sheet}:2:3: indicator: empty; every row of the observations layout needs an indicator",
         f"{sheet}:3:1: programme: empty; every row of the observations layout needs a programme",
     ]
+
+
+def test_limits_of_the_programme_file_are_checked_at_the_rows(root: Path, tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """Found only in the edited file, they would point at a line of a text never written."""
+    start = dt.date(1990, 1, 1)
+    rows = write(tmp_path / "a.csv", OBSERVATIONS + "".join(
+        f"demo,roads,km,{start + dt.timedelta(days=n)},{n},,,\r\n" for n in range(10_000)))
+    before = files(root)
+    result = run(root, "import", str(rows))
+    assert result.exit_code == 1
+    assert result.stderr == (f"{rows}:10001:3: indicator: demo/roads/km would hold more than 10,000 observations, "
+                             "the most a programme file allows; this row and those after it are too many\n")
+    assert files(root) == before
+    from tracker.model import yamlsafe  # the size of the whole file, known only once edited
+
+    monkeypatch.setattr(yamlsafe, "MAX_BYTES", max(len(data) for data in before.values()) + 100)
+    few = write(tmp_path / "b.csv", OBSERVATIONS + "".join(
+        f"demo,roads,km,2024-06-{n:02d},{n},,,A note long enough to pass the limit\r\n" for n in range(1, 31)))
+    for dry in ((), ("--dry-run",)):
+        too_big = run(root, "import", str(few), *dry)
+        assert too_big.exit_code == 1
+        assert too_big.stderr.startswith(f"{few}:2:1: programme: the rows for demo would make policies/demo.yaml "
+                                         "invalid: the edit would make the file larger than the ")
+        assert too_big.stderr.endswith(" MiB limit for a programme; nothing was written\n")
+    assert files(root) == before

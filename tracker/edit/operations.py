@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any, Callable, Mapping, Optional
 
 from tracker.edit import atomic, gitcommit, lock, roundtrip
-from tracker.errors import EditRefused, InvalidData, NotFound, WorkspaceError
+from tracker.errors import EditRefused, InvalidData, NotFound, Problem, WorkspaceError
 from tracker.model import spec, yamlsafe
 from tracker.model.fields import did_you_mean
 from tracker.model.lookup import check_reason, check_status, find_indicator, find_milestone, find_priority
@@ -785,11 +785,16 @@ def _prepare(ws: Workspace, programme_id: str, path: Path, plan_for: Callable[[P
     # Parsed twice in all: the file, and the new text (without positions: only what it means is
     # compared and validated, and its problems, if any, are located by a third parse).
     edited = roundtrip.edit_text(original.text, plan.edit, shown, original, positions=False)
+    data = edited.text.encode("utf-8")
+    if len(data) > yamlsafe.MAX_BYTES:  # written, it could not be loaded again
+        raise InvalidData([Problem(shown, 1, 1, "(file)", f"the edit would make the file larger than the "
+                                                          f"{yamlsafe.MAX_BYTES // (1024 * 1024)} MiB limit for a "
+                                                          "programme; nothing was written")])
     after, problems = check_document(edited.document, path)
     if problems:
         raise InvalidData(check_document(yamlsafe.parse_bytes(edited.document.raw, shown), path)[1])
     assert after is not None
-    return _Prepared(programme_id, path, target, shown, original.raw, edited.text.encode("utf-8"), after, plan)
+    return _Prepared(programme_id, path, target, shown, original.raw, data, after, plan)
 
 
 def _write_all(prepared: list[_Prepared]) -> None:

@@ -91,8 +91,8 @@ def layout_of(sheet: Sheet) -> tuple[Optional[Layout], Optional[str], list[Probl
     for table in TABLES:
         if table not in IMPORTABLE and sorted(named) == sorted(names(table)):
             return None, table, []
-    table = _table_of(named)
-    if table is None:
+    chosen = _table_of(named)
+    if chosen is None:
         message = ("the header names neither the columns of the statuses layout (" + ", ".join(names(STATUSES))
                    + ") nor those of the observations layout (" + ", ".join(names(OBSERVATIONS)) + ")")
         if set(named) & set(names(STATUSES)):  # only the columns both layouts have: say what either lacks
@@ -100,6 +100,7 @@ def layout_of(sheet: Sheet) -> tuple[Optional[Layout], Optional[str], list[Probl
                         + " and ".join(repr(name) for name in REQUIRED[OBSERVATIONS] if name not in named)
                         + " for the observations layout")
         return None, None, [sheet.problem(1, 1, HEADER, message)]
+    table = chosen
     known = names(table)
     problems: list[Problem] = []
     columns: dict[str, int] = {}
@@ -226,18 +227,34 @@ class _Seen:
 
     entries: dict[tuple[str, dt.date], list[Entry]]
     observations: dict[tuple[str, str, dt.date], list[Point]]
+    # How many records each list holds, recorded and added: (priority,) for a priority's history,
+    # (priority, indicator) for an indicator's observations.
+    counts: dict[tuple[str, ...], int] = field(default_factory=dict)
 
     @classmethod
     def of(cls, programme: Programme, today: dt.date) -> "_Seen":
         seen = cls({}, {})
         for priority in programme.priorities:
+            seen.counts[(priority.id,)] = len(priority.history)
             for entry in priority.history:
                 seen.entries.setdefault((priority.id, entry.date), []).extend(_versions(entry, today))
             for indicator in priority.indicators:
+                seen.counts[(priority.id, indicator.id)] = len(indicator.observations)
                 for point in indicator.observations:
                     seen.observations.setdefault((priority.id, indicator.id, point.date), []).extend(
                         _versions(point, today))
         return seen
+
+    def one_more(self, row: Row, key: tuple[str, ...], what: str, limit: int, column: str) -> list[Problem]:
+        """Count a record added to the list `key`; past the spec's `limit` for that list (which the
+        programme file would fail only once edited, at a line of text no one wrote), the row
+        that goes past it is the problem."""
+        self.counts[key] = self.counts.get(key, 0) + 1
+        if self.counts[key] <= limit:
+            return []
+        return [row.problem(column, f"{what} would hold more than {limit:,} "
+                                    f"{'status entries' if column == 'priority' else 'observations'}, the most a "
+                                    "programme file allows; this row and those after it are too many")]
 
 
 def _versions(record: Any, today: dt.date) -> list[Any]:
@@ -354,9 +371,20 @@ def _place_entry(row: Row, pid: str, priority_id: str, entry: Entry, known: _See
                                      f"({_describe_entry(other)}); a row may add entries, never change one "
                                      f"(to correct it: tracker correct {pid}/{priority_id} --entry {entry.date})")]
     new = replace(entry, by=entry.by or rules.by)
+    too_many = known.one_more(row, (priority_id,), f"{pid}/{priority_id}", _limit(spec.PRIORITY, "history"),
+                              "priority")
+    if too_many:
+        return too_many
     recorded.append(new)
     plan.entries.append((priority_id, new))
     return []
+
+
+def _limit(record: spec.Record, name: str) -> int:
+    """How many items the spec lets the list field `name` of `record` hold."""
+    kind = next(fl.type for fl in record.fields if fl.name == name)
+    assert isinstance(kind, spec.ListOf)
+    return kind.max_items
 
 
 def _describe_entry(entry: Entry) -> str:
@@ -389,6 +417,10 @@ def _place_observation(row: Row, pid: str, priority_id: str, indicator_id: str, 
                                      f"{f'; note {f.describe(other.note)}' if other.note else ''}); a row may add "
                                      "observations, never change one (to correct it: tracker correct "
                                      f"{pid}/{priority_id}/{indicator_id} --observation {point.date})")]
+    too_many = known.one_more(row, (priority_id, indicator_id), f"{pid}/{priority_id}/{indicator_id}",
+                              _limit(spec.INDICATOR, "observations"), "indicator")
+    if too_many:
+        return too_many
     recorded.append(point)
     plan.observations.append((priority_id, indicator_id,
                               Observation(point.date, point.value, point.source or "", point.note, by)))
