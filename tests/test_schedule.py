@@ -114,6 +114,24 @@ def test_series_options_that_do_not_go_together_are_usage_errors(workspace, args
     assert list((root / "reports").iterdir()) == []
 
 
+@pytest.mark.parametrize(("args", "message"), [
+    (["--every", "month", "--from", "2026-05-01"], "Invalid value for '--from': no month edition from --from "
+     "2026-05-01 falls on or before today (2026-01-01; --to defaults to it): the first is 2026-05-31"),
+    (["--every", "year", "--from", "2026-01-01"], "the first is 2026-12-31"),
+    (["--every", "quarter", "--from", "2024-01-01", "--to", "2024-02-01"], "Invalid value for '--to': no quarter "
+     "edition from --from 2024-01-01 falls on or before --to 2024-02-01: the first is 2024-03-31"),
+])
+def test_a_series_with_no_edition_is_a_usage_error(workspace, monkeypatch: pytest.MonkeyPatch, args: list[str],
+                                                   message: str) -> None:
+    """As --to before --from is: rendering nothing and exiting 0 would hide the mistake."""
+    monkeypatch.setenv("TRACKER_TODAY", "2026-01-01")
+    root = workspace({"demo.yaml": SCHEDULED})
+    result = run("report", *args, root=root)
+    assert result.exit_code == 2
+    assert message in " ".join(result.stderr.split())
+    assert list((root / "reports").iterdir()) == []
+
+
 def test_status_shows_the_next_scheduled_edition_and_what_is_overdue(workspace) -> None:
     root = workspace({"demo.yaml": SCHEDULED, "plain.yaml": PLAIN})
     assert run("report", "demo", "--as-of", "2024-03-31", "--format", "html", root=root).exit_code == 0
