@@ -4,6 +4,8 @@ what is sent."""
 from __future__ import annotations
 
 import datetime as dt
+import email
+import email.policy
 import json
 from pathlib import Path
 
@@ -171,6 +173,9 @@ def test_distribute_sends_the_latest_scheduled_edition(workspace, monkeypatch: p
                                                      "reports/outbox/demo-2024-03-31-reader@example.org.eml"]
     assert (root / "reports" / "demo" / "demo-2024-03-31.pdf").is_file()
     assert not (root / "reports" / "demo" / "demo-2024-05-20.pdf").exists()
+    eml = (root / "reports" / "outbox" / "demo-2024-03-31-reader@example.org.eml").read_bytes()
+    sent = email.message_from_bytes(eml, policy=email.policy.default)["Date"].datetime
+    assert sent.date() == dt.date(2024, 5, 20) and sent.tzinfo is not None  # TRACKER_TODAY's day: the one clock
     monkeypatch.setenv("TRACKER_TODAY", "2023-12-01")  # before the first scheduled edition: nothing to send
     early = run("distribute", "--dry-run", root=root)
     assert early.exit_code == 0

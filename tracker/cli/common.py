@@ -52,8 +52,9 @@ TODAY_VARIABLE = "TRACKER_TODAY"
 
 
 def today() -> dt.date:
-    """The only place the clock is read: the default as-of date of a command, and the day up to
-    which scheduled editions are due. `TRACKER_TODAY=YYYY-MM-DD` in the environment fixes it."""
+    """The only place the clock is read (with `now()`, its time of day): the default as-of date of
+    a command, and the day up to which scheduled editions are due. `TRACKER_TODAY=YYYY-MM-DD` in
+    the environment fixes it."""
     fixed = os.environ.get(TODAY_VARIABLE)
     if fixed is None or fixed == "":
         return dt.date.today()
@@ -61,6 +62,17 @@ def today() -> dt.date:
         return parse_date(fixed)
     except Bad as bad:
         raise click.UsageError(f"{TODAY_VARIABLE}={fixed!r} in the environment: {bad}") from None
+
+
+def now() -> dt.datetime:
+    """The time, in UTC, where a command records when it did something (`distribute`'s Date
+    header and delivery log): the same clock as `today()`. With `TRACKER_TODAY` set, that day at
+    the real time of day, so a rehearsed day is that day throughout and runs on it keep their order."""
+    real = dt.datetime.now(dt.timezone.utc)
+    fixed = os.environ.get(TODAY_VARIABLE)
+    if fixed is None or fixed == "":
+        return real
+    return dt.datetime.combine(today(), real.timetz())
 
 
 class Reference(click.ParamType):

@@ -6,7 +6,7 @@ from typing import Any, Optional
 
 import click
 
-from tracker.cli.common import DATE, Context, pass_context, today
+from tracker.cli.common import DATE, Context, now, pass_context, today
 from tracker.distribute import send as dist
 from tracker.model import settings as dist_settings
 from tracker.model.addresses import check_address
@@ -23,11 +23,6 @@ class AddressType(click.ParamType):
             return check_address(value)
         except Bad as bad:
             self.fail(str(bad), param, ctx)
-
-
-def _now() -> dt.datetime:
-    """The Date header and delivery times: the only clock reading of `distribute`."""
-    return dt.datetime.now(dt.timezone.utc)
 
 
 @click.command()
@@ -59,7 +54,7 @@ def distribute(ctx: click.Context, obj: Context, programme_ids: tuple[str, ...],
     assert settings is not None
     chosen = dist.select(settings, programmes, programme_ids, to, ws.unknown_programme)
     outcome = dist.distribute(ws, settings, chosen, as_of or today(), scheduled=as_of is None, to=to, dry_run=dry_run,
-                              password=dist_settings.password(os.environ), now=_now)
+                              password=dist_settings.password(os.environ), now=now)
     for path in outcome.rendered:
         click.echo(f"rendered {ws.display(path)}", err=True)
     for warning in outcome.warnings:
