@@ -180,3 +180,18 @@ def test_distribute_sends_the_latest_scheduled_edition(workspace, monkeypatch: p
     early = run("distribute", "--dry-run", root=root)
     assert early.exit_code == 0
     assert "warning: demo: no scheduled edition yet (the first is 2024-03-31); nothing sent" in early.stderr
+
+
+def test_distribute_due_leaves_out_programmes_without_a_schedule(workspace, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = workspace({"demo.yaml": SCHEDULED, "plain.yaml": MINIMAL.replace("id: demo", "id: plain")})
+    monkeypatch.setenv("TRACKER_TODAY", "2024-05-20")
+    (root / "policies" / "distribution.yaml").write_text(
+        "smtp: {host: 127.0.0.1, port: 2525, security: none}\nsender: Desk <desk@example.org>\n"
+        "recipients:\n  plain:\n    - {address: reader@example.org}\n", encoding="utf-8")
+    alone = run("distribute", "--due", "--dry-run", root=root)
+    assert (alone.exit_code, alone.stdout) == (0, "")
+    assert alone.stderr == ("plain: no edition schedule (editions: {every: ..., start: ...} in its programme file); "
+                            "nothing sent for it by --due\nno programme to send has an edition schedule: nothing to "
+                            "send\n")
+    assert not (root / "reports" / "plain").exists()
+    assert run("distribute", "--due", "--as-of", "2024-05-20", root=root).exit_code == 2

@@ -32,13 +32,17 @@ class AddressType(click.ParamType):
                    "edition schedule, its latest scheduled edition up to today).")
 @click.option("--dry-run", is_flag=True,
               help="Write the exact messages to reports/outbox/*.eml; send nothing, record nothing.")
+@click.option("--due", is_flag=True,
+              help="Send only what the `editions:` schedules make due: each scheduled programme its latest "
+                   "scheduled edition; programmes without a schedule are left out, and without "
+                   "policies/distribution.yaml there is nothing to send (exit 0). For a daily run.")
 @click.option("--to", "to", type=AddressType(),
               help="Send a test copy to this address only, instead of the list (it need not be in the list); "
                    "logged as a test, it never counts as a list recipient's copy.")
 @pass_context
 @click.pass_context
 def distribute(ctx: click.Context, obj: Context, programme_ids: tuple[str, ...], as_of: Optional[dt.date],
-               dry_run: bool, to: Optional[str]) -> None:
+               dry_run: bool, due: bool, to: Optional[str]) -> None:
     """Email each recipient the edition's PDF, with the status counts and what changed.
 
     Settings come from policies/distribution.yaml (smtp, sender, recipients keyed by programme
@@ -48,11 +52,30 @@ def distribute(ctx: click.Context, obj: Context, programme_ids: tuple[str, ...],
     scheduled edition (once: run daily, each goes out on the first run after its date). Every outcome is appended to reports/<id>/deliveries.jsonl, and recipients
     who already received the edition are skipped: after a failure, run the same command again.
     Transient failures are retried with back-off. Exits 1 if any recipient was not reached.
+
+    --due, for a daily run (`tracker report --due && tracker distribute --due && tracker
+    publish`): only programmes with a schedule, each its latest scheduled edition; those without
+    are left out (stderr says so), and a workspace without distribution settings has nothing to
+    send (stderr says so; exit 0).
     """
+    if due and as_of is not None:
+        raise click.UsageError("--as-of cannot be used with --due: --due sends each programme's latest scheduled "
+                               "edition up to today")
     ws = obj.workspace
-    programmes, settings = dist_settings.load_workspace(ws, required=True)
-    assert settings is not None
+    programmes, settings = dist_settings.load_workspace(ws, required=not due or to is not None)
+    if settings is None:
+        click.echo(f"{ws.display(ws.policies / dist_settings.SETTINGS_FILE)}: no distribution settings, so no "
+                   "recipients: nothing to send", err=True)
+        return
     chosen = dist.select(settings, programmes, programme_ids, to, ws.unknown_programme)
+    if due:
+        chosen, unscheduled = dist.scheduled_only(chosen)
+        for pid in unscheduled:
+            click.echo(f"{pid}: no edition schedule (editions: {{every: ..., start: ...}} in its programme file); "
+                       "nothing sent for it by --due", err=True)
+        if not chosen:
+            click.echo("no programme to send has an edition schedule: nothing to send", err=True)
+            return
     outcome = dist.distribute(ws, settings, chosen, as_of or today(), scheduled=as_of is None, to=to, dry_run=dry_run,
                               password=dist_settings.password(os.environ), now=now)
     for path in outcome.rendered:
