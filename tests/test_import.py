@@ -644,3 +644,13 @@ def test_limits_of_the_programme_file_are_checked_at_the_rows(root: Path, tmp_pa
                                          "invalid: the edit would make the file larger than the ")
         assert too_big.stderr.endswith(" MiB limit for a programme; nothing was written\n")
     assert files(root) == before
+
+
+def test_an_absurdly_wide_csv_is_refused_in_few_words(root: Path, tmp_path: Path) -> None:
+    wide = write(tmp_path / "a.csv", "programme" + "," * 100_000 + "\r\n")
+    assert run(root, "import", str(wide)).stderr == (f"{wide}:1:257: (header): 100,001 columns, far more than any "
+                                                     "table to import (an import reads at most 256)\n")
+    long_row = write(tmp_path / "b.csv", OBSERVATIONS + "demo,roads,km,2024-06-01,20,km,,x" + ",y" * 100_000 + "\r\n")
+    assert run(root, "import", str(long_row)).stderr == (
+        f"{long_row}:2:9: (row): 100,008 cells, but the header names 8 columns: 'y', 'y', 'y' and 99,997 more past "
+        "the last column belong to none (a value holding ',' must be in double quotes)\n")

@@ -89,6 +89,10 @@ def _csv(data: bytes, shown: str) -> Read:
         for number, values in enumerate(reader, start=1):
             if number == 1:
                 sheet.header = list(values)
+                if len(values) > MAX_COLUMNS:
+                    return Read([], [sheet.problem(1, MAX_COLUMNS + 1, "(header)", f"{len(values):,} columns, far more "
+                                                   "than any table to import (an import reads at most "
+                                                   f"{MAX_COLUMNS})")])
             elif any(value.strip() for value in values):
                 if len(values) > len(sheet.header):
                     problems.append(_extra_cells(sheet, number, values, delimiter))
@@ -174,9 +178,9 @@ def _extra_cells(sheet: Sheet, number: int, values: list[str], delimiter: str) -
     would lose data; most often a value holds the delimiter without being quoted."""
     width = len(sheet.header)
     extra = values[width:]
-    shown = ", ".join(repr(value) for value in extra)
+    shown = ", ".join(repr(value) for value in extra[:3]) + (f" and {len(extra) - 3:,} more" if len(extra) > 3 else "")
     return sheet.problem(number, width + 1, "(row)",
-                         f"{len(values)} cells, but the header names {width} column{'s' if width != 1 else ''}: "
+                         f"{len(values):,} cells, but the header names {width:,} column{'s' if width != 1 else ''}: "
                          f"{shown} past the last column belong{'s' if len(extra) == 1 else ''} to none "
                          f"(a value holding {delimiter!r} must be in double quotes)")
 
