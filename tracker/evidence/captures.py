@@ -34,7 +34,7 @@ from tracker import __version__
 from tracker.edit import atomic
 from tracker.errors import EvidenceError, NotFound
 from tracker.evidence import pool, records
-from tracker.evidence.checks import Target, classify, select, shown_result, table, targets
+from tracker.evidence.checks import Target, classify, failure, select, shown_result, table, targets
 from tracker.evidence.fetch import USER_AGENT, Exchange, Fetched, Limits, fetch
 from tracker.evidence.records import NO_URL, Capture, Check
 from tracker.model.lookup import find_source
@@ -73,7 +73,10 @@ def warc_name(date: dt.date) -> str:
 
 def archive_sources(ws: Workspace, programme_ids: tuple[str, ...], source_ids: tuple[str, ...], date: dt.date,
                     limits: Limits = Limits(), jobs: int = pool.DEFAULT_JOBS) -> list[Archived]:
-    """Capture the sources named (all when none) of the programmes named (all when none)."""
+    """Capture the sources named (all when none) of the programmes named (all when none).
+
+    Whatever happens to one source (an answer nobody foresaw included) is that source's result,
+    never the run's: the captures of the others are recorded."""
     found = targets(select(ws, programme_ids), source_ids)
     latest: dict[tuple[str, str], Capture] = {}
     for programme_id in dict.fromkeys(t.programme_id for t in found):
@@ -85,22 +88,15 @@ def archive_sources(ws: Workspace, programme_ids: tuple[str, ...], source_ids: t
     def one(target: Target) -> Archived:
         if not target.source.url:
             return Archived(target, NO_URL)
-        fetched = fetch(target.source.url, limits)
-        check = classify(target, fetched, date)
-        if check.result not in records.ALIVE:
+        try:
+            fetched = fetch(target.source.url, limits)
+            check = classify(target, fetched, date)
+            if check.result not in records.ALIVE:
+                return Archived(target, check.result, check=check)
+            return _store(ws, target, fetched, check, date, latest.get((target.programme_id, target.source.id)))
+        except Exception as error:  # noqa: BLE001 - one source's failure is its result
+            check = failure(target, date, error)
             return Archived(target, check.result, check=check)
-        assert check.sha256 is not None and check.bytes is not None
-        previous = latest.get((target.programme_id, target.source.id))
-        if previous is not None and previous.payload_sha256 == check.sha256:
-            return Archived(target, UNCHANGED, previous, check)
-        folder = records.programme_folder(ws.archive, target.programme_id)
-        file = f"{target.source.id}/{warc_name(date)}"
-        capture = Capture(date, target.source.id, target.source.url, check.sha256, check.bytes, file,
-                          final_url=check.final_url, http_status=check.http_status, content_type=check.content_type)
-        path = folder / file  # one source's files are written by one thread only
-        atomic.write_bytes(path, records.read_bytes(path) + warc_bytes(fetched, path.name))
-        log.info("%s/%s: archived to %s", target.programme_id, target.source.id, file)
-        return Archived(target, ARCHIVED, capture, check)
 
     done = pool.run_all(found, one, lambda t: t.host, jobs=jobs)
     for programme_id in dict.fromkeys(t.programme_id for t in found):  # lines in registry order
@@ -108,6 +104,22 @@ def archive_sources(ws: Workspace, programme_ids: tuple[str, ...], source_ids: t
                        [d.capture for d in done if d.result == ARCHIVED and d.capture is not None
                         and d.target.programme_id == programme_id])
     return done
+
+
+def _store(ws: Workspace, target: Target, fetched: Fetched, check: Check, date: dt.date,
+           previous: Optional[Capture]) -> Archived:
+    """Store a fetched payload unless it is the source's latest capture."""
+    assert check.sha256 is not None and check.bytes is not None and target.source.url
+    if previous is not None and previous.payload_sha256 == check.sha256:
+        return Archived(target, UNCHANGED, previous, check)
+    folder = records.programme_folder(ws.archive, target.programme_id)
+    file = f"{target.source.id}/{warc_name(date)}"
+    capture = Capture(date, target.source.id, target.source.url, check.sha256, check.bytes, file,
+                      final_url=check.final_url, http_status=check.http_status, content_type=check.content_type)
+    path = folder / file  # one source's files are written by one thread only
+    atomic.write_bytes(path, records.read_bytes(path) + warc_bytes(fetched, path.name))
+    log.info("%s/%s: archived to %s", target.programme_id, target.source.id, file)
+    return Archived(target, ARCHIVED, capture, check)
 
 
 def warc_bytes(fetched: Fetched, filename: str) -> bytes:

@@ -112,26 +112,43 @@ def classify(target: Target, fetched: Fetched, date: dt.date) -> Check:
                  reason=f"HTTP {final.status}{' ' + final.reason if final.reason else ''}")
 
 
+def failure(target: Target, date: dt.date, error: BaseException) -> Check:
+    """The check of a source whose checking raised what nobody foresaw: that source's `error`,
+    never the run's (the other sources' results are still recorded)."""
+    log.debug("%s/%s: %s", target.programme_id, target.source.id, error, exc_info=error)
+    return Check(date, target.source.id, target.source.url or "", records.ERROR,
+                 reason=f"unexpected failure ({type(error).__name__}: {error})")
+
+
 def check_sources(ws: Workspace, programme_ids: tuple[str, ...], date: dt.date, limits: Limits = Limits(),
                   jobs: int = pool.DEFAULT_JOBS) -> list[Outcome]:
     """Check every source of the programmes named (all when none); append the results, dated
-    `date`, to each programme's checks.jsonl; return them in programme and registry order."""
+    `date`, to each programme's checks.jsonl; return them in programme and registry order.
+
+    Whatever happens to one source is that source's result; the results of the sources checked
+    are appended even when the run is cut short (Ctrl-C)."""
     found = targets(select(ws, programme_ids))
     with_url = [t for t in found if t.source.url]
+    checked: dict[int, Check] = {}
 
     def one(target: Target) -> Check:
         assert target.source.url is not None
-        check = classify(target, fetch(target.source.url, limits), date)
+        try:
+            check = classify(target, fetch(target.source.url, limits), date)
+        except Exception as error:  # noqa: BLE001 - one source's failure is its result
+            check = failure(target, date, error)
         log.info("%s/%s: %s", target.programme_id, target.source.id, check.result)
+        checked[id(target)] = check
         return check
 
-    checked = dict(zip((id(t) for t in with_url), pool.run_all(with_url, one, lambda t: t.host, jobs=jobs)))
-    outcomes = [Outcome(t, checked.get(id(t))) for t in found]
-    for programme_id in dict.fromkeys(t.programme_id for t in found):
-        folder = records.programme_folder(ws.archive, programme_id)
-        records.append(folder / records.CHECKS,
-                       [o.check for o in outcomes if o.check is not None and o.target.programme_id == programme_id])
-    return outcomes
+    try:
+        pool.run_all(with_url, one, lambda t: t.host, jobs=jobs)
+    finally:
+        for programme_id in dict.fromkeys(t.programme_id for t in found):
+            folder = records.programme_folder(ws.archive, programme_id)
+            records.append(folder / records.CHECKS, [checked[id(t)] for t in with_url
+                                                     if t.programme_id == programme_id and id(t) in checked])
+    return [Outcome(t, checked.get(id(t))) for t in found]
 
 
 def shown_result(result: str, reason: str) -> str:

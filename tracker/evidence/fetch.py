@@ -26,6 +26,7 @@ from __future__ import annotations
 import http.client
 import ipaddress
 import logging
+import re
 import socket
 import ssl
 import threading
@@ -45,6 +46,7 @@ MAX_REDIRECTS = 5
 DEFAULT_TIMEOUT = 20.0
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
 ERROR, TIMEOUT = "error", "timeout"
+_DIGITS = re.compile(r"[0-9]+")  # ASCII digits only: "²".isdigit() is true, and int("²") fails
 
 Address = Union[ipaddress.IPv4Address, ipaddress.IPv6Address]
 #: Says why an address may not be connected to, or None when it may.
@@ -145,6 +147,10 @@ def fetch(url: str, limits: Limits = Limits(), *, rule: Optional[AddressRule] = 
     address, a body over the cap, a failure of DNS, TCP or TLS, or the deadline passing ends
     the fetch with `failed` set. `rule` replaces the address rule of `limits` (tests allow one
     loopback address and not another).
+
+    Whatever a server answers, nothing is raised: an answer this code did not foresee (a
+    malformed header, a redirect to a URL that cannot be parsed...) is an `error` of this fetch,
+    with the reason, and never stops the fetches of other sources.
     """
     check = rule or limits.rule
     deadline = time.monotonic() + limits.timeout
@@ -156,11 +162,17 @@ def fetch(url: str, limits: Limits = Limits(), *, rule: Optional[AddressRule] = 
             exchange = _one(current, limits, check, deadline)
         except FetchFailed as failed:
             return Fetched(url, tuple(exchanges), FetchFailed(failed.result, failed.reason))
+        except Exception as error:  # noqa: BLE001 - an answer not foreseen is this source's error
+            log.debug("fetching %s: %s", current, error, exc_info=True)
+            return Fetched(url, tuple(exchanges), FetchFailed(ERROR, f"unexpected answer ({_describe(error)})"))
         exchanges.append(exchange)
         location = exchange.header("Location")
         if exchange.status not in REDIRECTS or location is None:
             return Fetched(url, tuple(exchanges))
-        target = urljoin(current, location.strip())
+        try:
+            target = urljoin(current, location.strip())
+        except ValueError as bad:
+            return Fetched(url, tuple(exchanges), FetchFailed(ERROR, f"redirect to a malformed URL ({bad})"))
         if target in seen:
             return Fetched(url, tuple(exchanges), FetchFailed(ERROR, f"redirect loop at {target}"))
         if len(exchanges) > limits.max_redirects:
@@ -330,8 +342,8 @@ def _exchange(url: str, scheme: str, host: str, port: int, path: str, address: A
             connection.endheaders()
             _settimeout(connection, deadline)
             response = connection.getresponse()
-            declared = response.getheader("Content-Length")
-            if declared is not None and declared.strip().isdigit() and int(declared) > limits.max_bytes:
+            declared = _content_length(response.getheader("Content-Length"))
+            if declared is not None and declared > limits.max_bytes:
                 raise FetchFailed(ERROR, "too large")
             body = bytearray()
             while True:
@@ -369,6 +381,17 @@ def _exchange(url: str, scheme: str, host: str, port: int, path: str, address: A
     finally:
         watchdog.cancel()
         connection.close()
+
+
+def _content_length(header: Optional[str]) -> Optional[int]:
+    """The length a Content-Length header declares (None without one); `FetchFailed` when it is
+    not a number of ASCII digits (repeated, the copies must agree), which leaves the body's end unknown."""
+    if header is None:
+        return None
+    values = {value.strip() for value in header.split(",")}
+    if len(values) != 1 or not _DIGITS.fullmatch(next(iter(values))):
+        raise FetchFailed(ERROR, f"malformed Content-Length {header[:40]!r}")
+    return int(next(iter(values)))
 
 
 def _settimeout(connection: _Pinned, deadline: float) -> None:

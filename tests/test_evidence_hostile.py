@@ -1,0 +1,115 @@
+"""Sources against servers that misbehave, names that are one host, and runs side by side: one
+source's failure stays that source's, the limit per host holds on the address connected to, and
+nothing recorded is lost."""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import threading
+from pathlib import Path
+from typing import Any, Iterator
+
+import pytest
+from warcio.archiveiterator import ArchiveIterator
+
+from conftest import run
+from evidence_support import HTML, Raw, Route, Site
+from tracker.evidence import captures, fetch as fetching
+from tracker.evidence.checks import Target, classify
+from tracker.evidence.fetch import Limits, fetch
+from tracker.model.records import Source
+from tracker.model.workspace import Workspace
+
+DAY = dt.date(2026, 12, 2)
+LOCAL = Limits(timeout=5, allow_private=True)
+
+
+@pytest.fixture(scope="module")
+def site() -> Iterator[Site]:
+    server = Site()
+    server.routes.update({"/page": Route(body=HTML), "/other": Route(body=HTML + b"<!-- other -->")})
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def today(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("tracker.cli.editions.sources.today", lambda: DAY)
+
+
+def programme(sources: dict[str, str | None]) -> str:
+    lines = ["id: demo", "title: Demo", "sources:"]
+    for sid, url in sources.items():
+        lines.append(f"  - {{id: {sid}, title: Source {sid}" + (f", url: \"{url}\"}}" if url else "}"))
+    lines += ["priorities:", "  - id: roads", "    title: Roads", "    history:",
+              f"      - {{date: 2024-01-01, status: in_progress, note: x, sources: [{next(iter(sources))}]}}"]
+    return "\n".join(lines) + "\n"
+
+
+def lines_of(path: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
+
+
+def check(url: str) -> Any:
+    return classify(Target("demo", Source("s", "S", url=url)), fetch(url, LOCAL), DAY)
+
+
+# --- an answer nobody foresaw is that source's error ------------------------------------------------
+
+@pytest.mark.parametrize("answer, reason", [
+    (b"HTTP/1.1 302 Found\r\nLocation: http://[::1/x\r\nContent-Length: 0\r\n\r\n",
+     "redirect to a malformed URL"),
+    (b"HTTP/1.1 301 Moved\r\nLocation: http://example.org:99999999/\r\nContent-Length: 0\r\n\r\n",
+     "not a valid URL"),
+    ("HTTP/1.1 200 OK\r\nContent-Length: \u00b2\r\n\r\nhello".encode("latin-1"), "malformed Content-Length"),
+    ("HTTP/1.1 200 OK\r\nContent-Length: \u0665\r\n\r\nhello".encode("utf-8"), "malformed Content-Length"),
+    (b"HTTP/1.1 200 OK\r\nContent-Length: 5, 7\r\n\r\nhello", "malformed Content-Length"),
+    (b"HTTP/1.1 200 OK\r\nContent-Length: -5\r\n\r\nhello", "malformed Content-Length"),
+    (b"HTTP/9.9 200 OK\r\n\r\n", "bad HTTP answer"),
+])
+def test_a_malformed_answer_is_an_error_of_that_source(answer: bytes, reason: str) -> None:
+    server = Raw(answer)
+    try:
+        found = check(server.url())
+    finally:
+        server.close()
+    assert found.result == "error" and found.reason.startswith(reason), found
+
+
+def test_any_exception_from_one_source_is_its_error_and_every_other_result_is_recorded(
+        workspace, site: Site, today, monkeypatch: pytest.MonkeyPatch) -> None:
+    bad_ipv6 = Raw(b"HTTP/1.1 302 Found\r\nLocation: http://[::1/x\r\nContent-Length: 0\r\n\r\n")
+    bad_length = Raw("HTTP/1.1 200 OK\r\nContent-Length: \u00b2\r\n\r\nhello".encode("latin-1"))
+    real = fetching._exchange
+
+    def exploding(url: str, *args: Any) -> Any:  # a failure of the code itself, not of the network
+        if url.endswith("/explodes"):
+            raise RuntimeError("something nobody foresaw")
+        return real(url, *args)
+
+    monkeypatch.setattr(fetching, "_exchange", exploding)
+    try:
+        root = workspace({"demo.yaml": programme({
+            "page": site.url("/page"), "ipv6": bad_ipv6.url(), "length": bad_length.url(),
+            "explodes": site.url("/explodes"), "other": site.url("/other")})})
+        checked = run("sources", "check", "--allow-private", "--json", root=root)
+        archived = run("sources", "archive", "--allow-private", root=root)
+    finally:
+        bad_ipv6.close()
+        bad_length.close()
+    assert checked.exit_code == 1, checked.stderr
+    results = {r["source_id"]: (r["result"], r["reason"]) for r in json.loads(checked.stdout)["results"]}
+    assert results["page"] == results["other"] == ("ok", "")
+    assert results["ipv6"][0] == results["length"][0] == results["explodes"][0] == "error"
+    assert "something nobody foresaw" in results["explodes"][1]
+    folder = root / "archive" / "demo"
+    assert [line["source_id"] for line in lines_of(folder / "checks.jsonl")] == [
+        "page", "ipv6", "length", "explodes", "other"]
+    assert archived.exit_code == 1, archived.stderr
+    assert "Traceback" not in archived.stdout + archived.stderr
+    stored = lines_of(folder / "captures.jsonl")
+    assert sorted(line["source_id"] for line in stored) == ["other", "page"]
+    for line in stored:  # every WARC file written has its line: no orphans
+        assert (folder / line["file"]).is_file()
+    assert sorted(p.name for p in folder.iterdir() if p.is_dir()) == ["other", "page"]
