@@ -77,6 +77,25 @@ def test_a_malformed_answer_is_an_error_of_that_source(answer: bytes, reason: st
     assert found.result == "error" and found.reason.startswith(reason), found
 
 
+@pytest.mark.parametrize("answer", [
+    b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 100\r\n\r\nhello",
+    b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nTransfer-Encoding: chunked\r\n\r\n10\r\nhello",
+    b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n",
+])
+def test_a_body_cut_short_is_an_error_and_nothing_is_stored(workspace, today, answer: bytes) -> None:
+    server = Raw(answer)
+    try:
+        assert (check(server.url()).result, check(server.url()).reason) == ("error", "body cut short")
+        root = workspace({"demo.yaml": programme({"cut": server.url("/cut")})})
+        result = run("sources", "archive", "--allow-private", root=root)
+    finally:
+        server.close()
+    assert result.exit_code == 1
+    assert "error: body cut short" in result.stdout
+    assert not (root / "archive" / "demo" / "cut").exists()
+    assert lines_of(root / "archive" / "demo" / "captures.jsonl") == []
+
+
 def test_any_exception_from_one_source_is_its_error_and_every_other_result_is_recorded(
         workspace, site: Site, today, monkeypatch: pytest.MonkeyPatch) -> None:
     bad_ipv6 = Raw(b"HTTP/1.1 302 Found\r\nLocation: http://[::1/x\r\nContent-Length: 0\r\n\r\n")

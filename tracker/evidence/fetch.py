@@ -356,6 +356,8 @@ def _exchange(url: str, scheme: str, host: str, port: int, path: str, address: A
                     raise FetchFailed(ERROR, "too large")
             if fired.is_set():
                 raise FetchFailed(TIMEOUT, "no answer in time")
+            if response.length:  # the connection closed before the Content-Length announced came
+                raise FetchFailed(ERROR, "body cut short")
             return Exchange(
                 url=url, address=str(address), request=bytes(connection.sent),
                 protocol="HTTP/1.0" if response.version == 10 else "HTTP/1.1",
