@@ -132,3 +132,23 @@ def test_any_exception_from_one_source_is_its_error_and_every_other_result_is_re
     for line in stored:  # every WARC file written has its line: no orphans
         assert (folder / line["file"]).is_file()
     assert sorted(p.name for p in folder.iterdir() if p.is_dir()) == ["other", "page"]
+
+
+@pytest.mark.parametrize("header, value", [(b"X-Odd: a\rb", "a b"), (b"X-Odd: a\r ", "a"),
+                                           (b"X-Odd: a\r\n folded", "a folded")])
+def test_a_header_with_a_bare_cr_or_folded_does_not_hide_the_headers_after_it(workspace, today, header: bytes,
+                                                                              value: str) -> None:
+    server = Raw(b"HTTP/1.1 200 OK\r\n" + header + b"\r\nX-After: kept\r\nContent-Type: text/html\r\n"
+                 b"Content-Length: 5\r\n\r\nhello")
+    try:
+        root = workspace({"demo.yaml": programme({"odd": server.url()})})
+        assert run("sources", "archive", "--allow-private", root=root).exit_code == 0
+    finally:
+        server.close()
+    with (root / "archive" / "demo" / "odd" / "2026-12-02.warc.gz").open("rb") as handle:
+        found = [(r.http_headers, r.content_stream().read()) for r in ArchiveIterator(handle)
+                 if r.rec_type == "response"]
+    [(headers, payload)] = found
+    assert headers.get_header("X-Odd") == value
+    assert headers.get_header("X-After") == "kept" and headers.get_header("Content-Type") == "text/html"
+    assert payload == b"hello"

@@ -21,6 +21,7 @@ import datetime as dt
 import hashlib
 import io
 import logging
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Optional
@@ -142,8 +143,17 @@ def warc_bytes(fetched: Fetched, filename: str) -> bytes:
     return out.getvalue()
 
 
+def _one_line(text: str) -> str:
+    """A header name or value that cannot end its line early: a WARC reader splits header lines at
+    any CR or LF, so one left in a value (a folded header, a bare CR) would hide the headers after it."""
+    return _LINE_BREAKS.sub(" ", text)
+
+
+_LINE_BREAKS = re.compile("[\r\n]+")
+
+
 def _response_record(writer: WARCWriter, exchange: Exchange) -> Any:
-    headers = [("X-Archive-Orig-Transfer-Encoding", v) if k.lower() == "transfer-encoding" else (k, v)
+    headers = [("X-Archive-Orig-Transfer-Encoding" if k.lower() == "transfer-encoding" else _one_line(k), _one_line(v))
                for k, v in exchange.headers]
     http_headers = StatusAndHeaders(f"{exchange.status} {exchange.reason}".rstrip(), headers,
                                     protocol=exchange.protocol)

@@ -271,6 +271,61 @@ def _resolve(host: str, port: int, deadline: float) -> list[Address]:
     return addresses
 
 
+class _LineLog:
+    """A response's socket file that keeps every line read from it (while the head is read)."""
+
+    def __init__(self, inner: object) -> None:
+        self.inner = inner
+        self.lines: list[bytes] = []
+
+    def readline(self, *args: int) -> bytes:
+        line: bytes = self.inner.readline(*args)  # type: ignore[attr-defined]
+        self.lines.append(line)
+        return line
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.inner, name)
+
+
+class _Response(http.client.HTTPResponse):
+    """A response that keeps its header lines as received (`received_headers`).
+
+    http.client reads headers with the email parser, which takes a bare CR for the end of a
+    line and drops every header after it; a server's headers are evidence, and the WARC
+    record must hold them all. So they are parsed again here from the lines read, a bare CR
+    read as a space (as RFC 9112 allows) and folded lines joined.
+    """
+
+    def __init__(self, sock: socket.socket, *args: object, **kwargs: object) -> None:
+        super().__init__(sock, *args, **kwargs)  # type: ignore[arg-type]
+        self.head = _LineLog(self.fp)
+        self.fp = self.head  # type: ignore[assignment]
+
+    def begin(self) -> None:
+        try:
+            super().begin()
+        finally:
+            if self.fp is self.head:  # type: ignore[comparison-overlap]
+                self.fp = self.head.inner  # type: ignore[assignment]
+
+    def received_headers(self) -> tuple[tuple[str, str], ...]:
+        lines = [line.decode("iso-8859-1").rstrip("\r\n") for line in self.head.lines]
+        while lines and not lines[-1]:
+            lines.pop()
+        start = max((i for i, line in enumerate(lines) if not line), default=-1) + 1  # after any 1xx answer
+        out: list[list[str]] = []
+        for line in lines[start + 1:]:  # past the status line
+            line = line.replace("\r", " ")
+            if line[:1] in (" ", "\t"):
+                if out:
+                    out[-1][1] = (out[-1][1] + " " + line.strip(" \t")).strip()
+                continue
+            name, colon, value = line.partition(":")
+            if colon and name.strip():
+                out.append([name.strip(), value.strip(" \t")])
+        return tuple((name, value) for name, value in out)
+
+
 class _Pinned(http.client.HTTPConnection):
     """An HTTP(S) connection to one checked address, whatever the host name resolves to now.
 
@@ -282,6 +337,7 @@ class _Pinned(http.client.HTTPConnection):
     def __init__(self, host: str, port: int, address: Address, timeout: float, tls: bool, rule: AddressRule) -> None:
         super().__init__(host, port, timeout=timeout)
         self.address = address
+        self.response_class = _Response
         self.tls = tls
         self.rule = rule
         self.sent = bytearray()
@@ -362,7 +418,8 @@ def _exchange(url: str, scheme: str, host: str, port: int, path: str, address: A
                 url=url, address=str(address), request=bytes(connection.sent),
                 protocol="HTTP/1.0" if response.version == 10 else "HTTP/1.1",
                 status=response.status, reason=response.reason or "",
-                headers=tuple((k, v) for k, v in response.getheaders()), body=bytes(body))
+                headers=response.received_headers() if isinstance(response, _Response) else tuple(response.getheaders()),
+                body=bytes(body))
         except FetchFailed:
             raise
         except (TimeoutError, socket.timeout):
