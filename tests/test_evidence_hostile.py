@@ -134,6 +134,15 @@ def test_any_exception_from_one_source_is_its_error_and_every_other_result_is_re
     assert sorted(p.name for p in folder.iterdir() if p.is_dir()) == ["other", "page"]
 
 
+def test_no_url_results_have_the_keys_every_other_result_has(workspace, site: Site, today) -> None:
+    root = workspace({"demo.yaml": programme({"page": site.url("/page"), "bare": None})})
+    data = json.loads(run("sources", "check", "--allow-private", "--json", root=root).stdout)
+    page, bare = data["results"]
+    assert list(bare) == list(page)
+    assert bare == {**{key: None for key in page}, "programme": "demo", "source_id": "bare", "result": "no url",
+                    "date": "2026-12-02", "reason": ""}
+
+
 @pytest.mark.parametrize("header, value", [(b"X-Odd: a\rb", "a b"), (b"X-Odd: a\r ", "a"),
                                            (b"X-Odd: a\r\n folded", "a folded")])
 def test_a_header_with_a_bare_cr_or_folded_does_not_hide_the_headers_after_it(workspace, today, header: bytes,

@@ -57,11 +57,12 @@ class Outcome:
     def passed(self) -> bool:
         return self.check is None or self.check.result in records.ALIVE
 
-    def as_json(self) -> dict[str, Any]:
-        if self.check is None:
-            return {"programme": self.target.programme_id, "source_id": self.target.source.id, "url": None,
-                    "result": NO_URL}
-        return {"programme": self.target.programme_id, **self.check.as_json()}
+    def as_json(self, date: dt.date) -> dict[str, Any]:
+        """The result as JSON: every result has the same keys, those a check cannot have null."""
+        if self.check is not None:
+            return {"programme": self.target.programme_id, **self.check.as_json()}
+        shape = Check(date, self.target.source.id, "", NO_URL).as_json()
+        return {"programme": self.target.programme_id, **shape, "url": None}
 
 
 def select(ws: Workspace, programme_ids: tuple[str, ...]) -> list[Programme]:
@@ -183,4 +184,4 @@ def as_json(outcomes: list[Outcome], date: dt.date) -> dict[str, Any]:
     for outcome in outcomes:
         counts[outcome.result] = counts.get(outcome.result, 0) + 1
     return {"date": date.isoformat(), "passed": all(o.passed for o in outcomes), "counts": counts,
-            "results": [o.as_json() for o in outcomes]}
+            "results": [o.as_json(date) for o in outcomes]}
