@@ -161,3 +161,35 @@ def test_a_header_with_a_bare_cr_or_folded_does_not_hide_the_headers_after_it(wo
     assert headers.get_header("X-Odd") == value
     assert headers.get_header("X-After") == "kept" and headers.get_header("Content-Type") == "text/html"
     assert payload == b"hello"
+
+
+# --- runs side by side ------------------------------------------------------------------------------
+
+def test_concurrent_archive_runs_store_each_payload_once_and_lose_no_record(workspace, site: Site) -> None:
+    site.routes["/slowish"] = Route(body=b"<p>slowish</p>", delay=0.2)
+    root = workspace({"demo.yaml": programme({"page": site.url("/page"), "other": site.url("/other"),
+                                              "slowish": site.url("/slowish")})})
+    ws = Workspace.at(root)
+    start = threading.Barrier(3)
+    errors: list[BaseException] = []
+
+    def archive() -> None:
+        try:
+            start.wait()
+            captures.archive_sources(ws, (), (), DAY, LOCAL)
+        except BaseException as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+
+    threads = [threading.Thread(target=archive) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    folder = root / "archive" / "demo"
+    stored = lines_of(folder / "captures.jsonl")
+    assert sorted(line["source_id"] for line in stored) == ["other", "page", "slowish"]
+    for line in stored:
+        with (folder / line["file"]).open("rb") as handle:
+            payloads = [r.content_stream().read() for r in ArchiveIterator(handle) if r.rec_type == "response"]
+        assert [hashlib.sha256(p).hexdigest() for p in payloads] == [line["payload_sha256"]]

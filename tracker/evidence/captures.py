@@ -6,10 +6,12 @@ at `archive/<programme>/<source-id>/<YYYY-MM-DD>.warc.gz`, and a line in
 `archive/<programme>/captures.jsonl` (date, URL, SHA-256 and size of the payload, the file).
 Only a final 2xx answer is stored. A payload whose SHA-256 equals that of the source's latest
 capture is not stored again. A second capture on the same day, of a changed payload, is added
-to that day's file (WARC files are a sequence of records). The WARC file is written to a
-temporary file and renamed as soon as it is fetched; the lines are added once every source is
-done, in registry order (the file is committed: its order should not depend on which site
-answered first). A line vouches for its file, which is always in place before it.
+to that day's file (WARC files are a sequence of records). Each capture is stored as soon as it
+is fetched, under the lock of the programme's archive (the lock file of captures.jsonl): the
+source's latest capture is read again, the WARC file is written to a temporary file and renamed,
+and then its line is added. So concurrent runs see each other's captures (an unchanged payload
+is stored once) and never rewrite a WARC file another run is adding to; a line vouches for its
+file, which is always in place before it. Lines come in the order sources were stored.
 
 Responses are stored with their body after transfer decoding (http.client undoes chunking),
 so a `Transfer-Encoding` header is kept as `X-Archive-Orig-Transfer-Encoding` (the name pywb
@@ -32,7 +34,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from tracker import __version__
-from tracker.edit import atomic
+from tracker.edit import atomic, lock
 from tracker.errors import EvidenceError, NotFound
 from tracker.evidence import pool, records
 from tracker.evidence.checks import Target, classify, failure, select, shown_result, table, targets
@@ -77,14 +79,10 @@ def archive_sources(ws: Workspace, programme_ids: tuple[str, ...], source_ids: t
     """Capture the sources named (all when none) of the programmes named (all when none).
 
     Whatever happens to one source (an answer nobody foresaw included) is that source's result,
-    never the run's: the captures of the others are recorded."""
+    never the run's. Each capture is stored under the lock of its programme's archive: the
+    latest capture is read again there, the WARC file appended to and the line added, so that
+    concurrent runs neither lose each other's records nor store one payload twice."""
     found = targets(select(ws, programme_ids), source_ids)
-    latest: dict[tuple[str, str], Capture] = {}
-    for programme_id in dict.fromkeys(t.programme_id for t in found):
-        for capture in records.read_captures(records.programme_folder(ws.archive, programme_id)):
-            key = (programme_id, capture.source_id)
-            if key not in latest or capture.date >= latest[key].date:
-                latest[key] = capture
 
     def one(target: Target) -> Archived:
         if not target.source.url:
@@ -94,31 +92,33 @@ def archive_sources(ws: Workspace, programme_ids: tuple[str, ...], source_ids: t
             check = classify(target, fetched, date)
             if check.result not in records.ALIVE:
                 return Archived(target, check.result, check=check)
-            return _store(ws, target, fetched, check, date, latest.get((target.programme_id, target.source.id)))
+            return _store(ws, target, fetched, check, date)
         except Exception as error:  # noqa: BLE001 - one source's failure is its result
             check = failure(target, date, error)
             return Archived(target, check.result, check=check)
 
-    done = pool.run_all(found, one, lambda t: t.host, jobs=jobs)
-    for programme_id in dict.fromkeys(t.programme_id for t in found):  # lines in registry order
-        records.append(records.programme_folder(ws.archive, programme_id) / records.CAPTURES,
-                       [d.capture for d in done if d.result == ARCHIVED and d.capture is not None
-                        and d.target.programme_id == programme_id])
-    return done
+    return pool.run_all(found, one, lambda t: t.host, jobs=jobs)
 
 
-def _store(ws: Workspace, target: Target, fetched: Fetched, check: Check, date: dt.date,
-           previous: Optional[Capture]) -> Archived:
-    """Store a fetched payload unless it is the source's latest capture."""
+def _store(ws: Workspace, target: Target, fetched: Fetched, check: Check, date: dt.date) -> Archived:
+    """Store a fetched payload unless it is the source's latest capture, under the archive's lock."""
     assert check.sha256 is not None and check.bytes is not None and target.source.url
-    if previous is not None and previous.payload_sha256 == check.sha256:
-        return Archived(target, UNCHANGED, previous, check)
     folder = records.programme_folder(ws.archive, target.programme_id)
-    file = f"{target.source.id}/{warc_name(date)}"
-    capture = Capture(date, target.source.id, target.source.url, check.sha256, check.bytes, file,
-                      final_url=check.final_url, http_status=check.http_status, content_type=check.content_type)
-    path = folder / file  # one source's files are written by one thread only
-    atomic.write_bytes(path, records.read_bytes(path) + warc_bytes(fetched, path.name))
+    index = folder / records.CAPTURES
+    folder.mkdir(parents=True, exist_ok=True)
+    with lock.locked(index, shown=ws.display(index)):
+        previous = None
+        for capture in records.read_captures(folder):
+            if capture.source_id == target.source.id and (previous is None or capture.date >= previous.date):
+                previous = capture
+        if previous is not None and previous.payload_sha256 == check.sha256:
+            return Archived(target, UNCHANGED, previous, check)
+        file = f"{target.source.id}/{warc_name(date)}"
+        capture = Capture(date, target.source.id, target.source.url, check.sha256, check.bytes, file,
+                          final_url=check.final_url, http_status=check.http_status, content_type=check.content_type)
+        path = folder / file
+        atomic.write_bytes(path, records.read_bytes(path) + warc_bytes(fetched, path.name))
+        records.append_locked(index, records.line_of(capture))  # the line vouches for the file written
     log.info("%s/%s: archived to %s", target.programme_id, target.source.id, file)
     return Archived(target, ARCHIVED, capture, check)
 
