@@ -163,6 +163,44 @@ def test_a_header_with_a_bare_cr_or_folded_does_not_hide_the_headers_after_it(wo
     assert payload == b"hello"
 
 
+# --- at most 2 at a time to one host: the address connected to ----------------------------------
+
+def test_the_limit_per_host_holds_for_every_name_of_one_address_and_for_redirect_targets(
+        workspace, today) -> None:
+    target = Site()
+    first, second = Site("127.0.0.2"), Site("127.0.0.3")
+    target.routes["/slow"] = Route(body=HTML, delay=0.3)
+    for hop in (first, second):
+        hop.routes["/go"] = Route(302, b"", headers={"Location": target.url("/slow")})
+    try:
+        names = ["127.0.0.1", "localhost", "127.1", "2130706433", "0x7f000001"]
+        sources = {f"n{i}": f"http://{name}:{target.port}/slow?{i}" for i, name in enumerate(names * 2)}
+        root = workspace({"demo.yaml": programme(sources)})
+        result = run("sources", "check", "--allow-private", "--jobs", "8", "--json", root=root)
+        assert {r["result"] for r in json.loads(result.stdout)["results"]} == {"ok"}
+        assert len(target.requests) == 10 and target.most_at_once == 2
+        target.most_at_once = 0
+        hops = {f"r{i}": (first if i % 2 else second).url(f"/go?{i}") for i in range(6)}
+        root = workspace({"demo.yaml": programme(hops)})
+        result = run("sources", "check", "--allow-private", "--jobs", "8", "--json", root=root)
+        assert {r["result"] for r in json.loads(result.stdout)["results"]} == {"moved"}
+        assert target.most_at_once == 2
+    finally:
+        for server in (target, first, second):
+            server.close()
+
+
+def test_waiting_for_a_host_does_not_count_against_the_timeout(workspace, today) -> None:
+    target = Site()
+    target.routes["/slow"] = Route(body=HTML, delay=0.6)
+    try:
+        root = workspace({"demo.yaml": programme({f"s{i}": target.url(f"/slow?{i}") for i in range(6)})})
+        result = run("sources", "check", "--allow-private", "--timeout", "1", "--json", root=root)
+    finally:
+        target.close()
+    assert {r["result"] for r in json.loads(result.stdout)["results"]} == {"ok"}  # 3 rounds of 0.6 s
+
+
 # --- runs side by side ------------------------------------------------------------------------------
 
 def test_concurrent_archive_runs_store_each_payload_once_and_lose_no_record(workspace, site: Site) -> None:

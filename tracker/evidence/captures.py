@@ -83,12 +83,13 @@ def archive_sources(ws: Workspace, programme_ids: tuple[str, ...], source_ids: t
     latest capture is read again there, the WARC file appended to and the line added, so that
     concurrent runs neither lose each other's records nor store one payload twice."""
     found = targets(select(ws, programme_ids), source_ids)
+    slots = pool.HostSlots()
 
     def one(target: Target) -> Archived:
         if not target.source.url:
             return Archived(target, NO_URL)
         try:
-            fetched = fetch(target.source.url, limits)
+            fetched = fetch(target.source.url, limits, slots=slots)
             check = classify(target, fetched, date)
             if check.result not in records.ALIVE:
                 return Archived(target, check.result, check=check)

@@ -130,12 +130,13 @@ def check_sources(ws: Workspace, programme_ids: tuple[str, ...], date: dt.date, 
     are appended even when the run is cut short (Ctrl-C)."""
     found = targets(select(ws, programme_ids))
     with_url = [t for t in found if t.source.url]
+    slots = pool.HostSlots()
     checked: dict[int, Check] = {}
 
     def one(target: Target) -> Check:
         assert target.source.url is not None
         try:
-            check = classify(target, fetch(target.source.url, limits), date)
+            check = classify(target, fetch(target.source.url, limits, slots=slots), date)
         except Exception as error:  # noqa: BLE001 - one source's failure is its result
             check = failure(target, date, error)
         log.info("%s/%s: %s", target.programme_id, target.source.id, check.result)

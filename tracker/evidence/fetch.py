@@ -23,6 +23,7 @@ connect to cannot be checked. Every request and response is kept as sent and rec
 """
 from __future__ import annotations
 
+import contextlib
 import http.client
 import ipaddress
 import logging
@@ -32,7 +33,7 @@ import ssl
 import threading
 import time
 from dataclasses import dataclass
-from typing import Callable, Optional, Union
+from typing import Callable, ContextManager, Iterator, Optional, Union
 from urllib.parse import quote, urljoin, urlsplit
 
 from tracker import __version__
@@ -140,26 +141,38 @@ class Fetched:
         return self.exchanges[-1].url if self.exchanges else self.url
 
 
-def fetch(url: str, limits: Limits = Limits(), *, rule: Optional[AddressRule] = None) -> Fetched:
+#: Holds a slot for the address about to be connected to while an exchange runs (the limit of
+#: connections per host); yields how long it waited, which the deadline does not count.
+Slots = Callable[[str], ContextManager[float]]
+
+
+@contextlib.contextmanager
+def _no_limit(address: str) -> Iterator[float]:
+    yield 0.0
+
+
+def fetch(url: str, limits: Limits = Limits(), *, rule: Optional[AddressRule] = None,
+          slots: Optional[Slots] = None) -> Fetched:
     """GET `url`, following redirects, within `limits`; never raises for what the network does.
 
     A redirect past `limits.max_redirects` or back to a URL already met, a refused URL or
     address, a body over the cap, a failure of DNS, TCP or TLS, or the deadline passing ends
     the fetch with `failed` set. `rule` replaces the address rule of `limits` (tests allow one
-    loopback address and not another).
+    loopback address and not another). `slots` limits the exchanges under way with one address
+    (each exchange, redirects included, holds the slot of the address it connects to).
 
     Whatever a server answers, nothing is raised: an answer this code did not foresee (a
     malformed header, a redirect to a URL that cannot be parsed...) is an `error` of this fetch,
     with the reason, and never stops the fetches of other sources.
     """
     check = rule or limits.rule
-    deadline = time.monotonic() + limits.timeout
+    clock = _Clock(time.monotonic() + limits.timeout)
     exchanges: list[Exchange] = []
     seen = {url}
     current = url
     while True:
         try:
-            exchange = _one(current, limits, check, deadline)
+            exchange = _one(current, limits, check, clock, slots or _no_limit)
         except FetchFailed as failed:
             return Fetched(url, tuple(exchanges), FetchFailed(failed.result, failed.reason))
         except Exception as error:  # noqa: BLE001 - an answer not foreseen is this source's error
@@ -179,6 +192,13 @@ def fetch(url: str, limits: Limits = Limits(), *, rule: Optional[AddressRule] = 
             return Fetched(url, tuple(exchanges), FetchFailed(ERROR, f"more than {limits.max_redirects} redirects"))
         seen.add(target)
         current = target
+
+
+@dataclass
+class _Clock:
+    """The deadline of one fetch; time spent waiting for a host's slot is added to it."""
+
+    deadline: float
 
 
 def check_url(url: str) -> tuple[str, str, int, str]:
@@ -206,9 +226,9 @@ def check_url(url: str) -> tuple[str, str, int, str]:
     return scheme, host, port or (443 if scheme == "https" else 80), path
 
 
-def _one(url: str, limits: Limits, rule: AddressRule, deadline: float) -> Exchange:
+def _one(url: str, limits: Limits, rule: AddressRule, clock: _Clock, slots: Slots) -> Exchange:
     scheme, host, port, path = check_url(url)
-    addresses = _resolve(host, port, deadline)
+    addresses = _resolve(host, port, clock.deadline)
     refusals = []
     allowed = []
     for address in addresses:
@@ -222,7 +242,9 @@ def _one(url: str, limits: Limits, rule: AddressRule, deadline: float) -> Exchan
     last: Optional[FetchFailed] = None
     for address in allowed:
         try:
-            return _exchange(url, scheme, host, port, path, address, limits, rule, deadline)
+            with slots(str(address)) as waited:
+                clock.deadline += waited
+                return _exchange(url, scheme, host, port, path, address, limits, rule, clock.deadline)
         except FetchFailed as failed:
             if not failed.connecting:
                 raise
