@@ -194,4 +194,8 @@ class Raw:
         return f"http://{self.host}:{self.port}{path}"
 
     def close(self) -> None:
+        try:  # wakes the thread blocked in accept(), which close() alone leaves listening
+            self.listener.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
         self.listener.close()
