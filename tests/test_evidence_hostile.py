@@ -231,3 +231,18 @@ def test_concurrent_archive_runs_store_each_payload_once_and_lose_no_record(work
         with (folder / line["file"]).open("rb") as handle:
             payloads = [r.content_stream().read() for r in ArchiveIterator(handle) if r.rec_type == "response"]
         assert [hashlib.sha256(p).hexdigest() for p in payloads] == [line["payload_sha256"]]
+
+
+@pytest.mark.parametrize("timeout", ["nan", "NaN", "inf", "-inf", "1e400", "0", "-1", "0.0", "3601", "", "soon"])
+def test_a_timeout_that_is_not_a_finite_number_of_seconds_is_a_usage_error(workspace, today, timeout: str) -> None:
+    root = workspace({"demo.yaml": programme({"a": "https://example.org/"})})
+    result = run("sources", "check", "--timeout", timeout, root=root)
+    assert result.exit_code == 2, result.stdout
+    assert f"expected a number of seconds above 0 and at most 3600 but got {timeout!r}" in result.stderr
+    assert not (root / "archive").exists()
+
+
+@pytest.mark.parametrize("timeout", ["0.5", "3600", "2e1"])
+def test_a_finite_timeout_is_accepted(workspace, today, timeout: str) -> None:
+    root = workspace({"demo.yaml": programme({"bare": None})})
+    assert run("sources", "check", "--timeout", timeout, root=root).exit_code == 0

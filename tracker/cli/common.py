@@ -94,6 +94,26 @@ class NumberType(click.ParamType):
         return number
 
 
+class Seconds(NumberType):
+    """A duration in seconds: a finite number above 0 and at most `maximum`, written in decimals
+    (so `nan`, `inf` and `1e400` are refused like `0` and `-1`: a usage error)."""
+
+    name = "SECONDS"
+
+    def __init__(self, maximum: float) -> None:
+        self.maximum = maximum
+
+    def convert(self, value: Any, param: Optional[click.Parameter], ctx: Optional[click.Context]) -> int | float:
+        try:
+            number = super().convert(value, param, ctx)
+        except click.BadParameter:
+            number = None
+        if number is None or not 0 < number <= self.maximum:
+            self.fail(f"expected a number of seconds above 0 and at most {self.maximum:g} but got {value!r}",
+                      param, ctx)
+        return number
+
+
 class Checked(click.ParamType):
     """A value checked by one of the schema's field types (same rules and messages)."""
 
