@@ -6,7 +6,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import re
 import threading
+from html import unescape
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -18,8 +20,10 @@ from evidence_support import HTML, Raw, Route, Site
 from tracker.evidence import captures, fetch as fetching
 from tracker.evidence.checks import Target, classify
 from tracker.evidence.fetch import Limits, fetch
+from tracker.evidence.state import url_source_id
 from tracker.model.records import Source
 from tracker.model.workspace import Workspace
+from tracker.report import RenderOptions, build
 
 DAY = dt.date(2026, 12, 2)
 LOCAL = Limits(timeout=5, allow_private=True)
@@ -246,3 +250,60 @@ def test_a_timeout_that_is_not_a_finite_number_of_seconds_is_a_usage_error(works
 def test_a_finite_timeout_is_accepted(workspace, today, timeout: str) -> None:
     root = workspace({"demo.yaml": programme({"bare": None})})
     assert run("sources", "check", "--timeout", timeout, root=root).exit_code == 0
+
+
+# --- URLs cited directly are sources too -------------------------------------------------------------
+
+def cited_programme(site: Site) -> str:
+    return f"""\
+id: demo
+title: Demo
+review: required
+sources:
+  - {{id: gazette, title: Gazette, url: "{site.url('/page')}"}}
+priorities:
+  - id: roads
+    title: Roads
+    history:
+      - {{date: 2024-01-01, status: in_progress, note: x, sources: [gazette, "{site.url('/page')}"]}}
+      - {{date: 2024-02-01, status: in_progress, note: y, sources: ["{site.url('/cited-gone')}"]}}
+      - {{date: 2024-03-01, status: in_progress, note: z, sources: ["{site.url('/draft-only')}"], by: ana, draft: true}}
+    milestones:
+      - {{id: m, title: M, sources: ["{site.url('/other')}"]}}
+    indicators:
+      - id: km
+        title: Km
+        unit: km
+        baseline: {{date: 2024-01-01, value: 0, source: "{site.url('/other')}"}}
+        observations:
+          - {{date: 2024-02-01, value: 3, source: "{site.url('/figure')}"}}
+"""
+
+
+def test_urls_cited_directly_are_checked_archived_and_flagged_dead_under_a_stable_id(
+        workspace, site: Site, today) -> None:
+    site.routes["/figure"] = Route(body=b"<p>3 km</p>")
+    root = workspace({"demo.yaml": cited_programme(site)})
+    result = run("sources", "check", "--allow-private", "--json", root=root)
+    found = {r["source_id"]: (r["url"], r["result"]) for r in json.loads(result.stdout)["results"]}
+    gone, other, figure = (url_source_id(site.url(p)) for p in ("/cited-gone", "/other", "/figure"))
+    assert found == {"gazette": (site.url("/page"), "ok"), gone: (site.url("/cited-gone"), "gone"),
+                     other: (site.url("/other"), "ok"), figure: (site.url("/figure"), "ok")}
+    assert gone == "url-" + hashlib.sha256(site.url("/cited-gone").encode()).hexdigest()[:12]
+    assert result.exit_code == 1  # the cited link is gone
+    archived = run("sources", "archive", "--allow-private", "--source", figure, root=root)
+    assert archived.exit_code == 0, archived.stderr
+    assert (root / "archive" / "demo" / figure / "2026-12-02.warc.gz").is_file()
+    shown = run("sources", "show", f"demo/{figure}", root=root)
+    assert shown.exit_code == 0 and f"URL: {site.url('/figure')}" in shown.stdout and "Captures (1)" in shown.stdout
+    status = json.loads(run("status", "--json", "--as-of", "2026-12-02", root=root).stdout)
+    assert status["programmes"][0]["priorities"][0]["dead_sources"] == [site.url("/cited-gone")]
+
+
+def test_an_edition_says_a_link_cited_directly_is_dead(workspace, site: Site, today) -> None:
+    root = workspace({"demo.yaml": cited_programme(site)})
+    run("sources", "check", "--allow-private", root=root)
+    ws = Workspace.at(root)
+    path = build(ws, DAY, ("html",), ws.reports, RenderOptions()).paths[0]
+    text = " ".join(unescape(re.sub(r"<[^>]+>", " ", path.read_text(encoding="utf-8"))).split())
+    assert f"{site.url('/cited-gone')} Evidence: link dead since 2026-12-02 (no archived copy) ." in text

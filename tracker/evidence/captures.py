@@ -36,7 +36,7 @@ from warcio.warcwriter import WARCWriter
 from tracker import __version__
 from tracker.edit import atomic, lock
 from tracker.errors import EvidenceError, NotFound
-from tracker.evidence import pool, records
+from tracker.evidence import pool, records, state
 from tracker.evidence.checks import Target, classify, failure, select, shown_result, table, targets
 from tracker.evidence.fetch import USER_AGENT, Exchange, Fetched, Limits, fetch
 from tracker.evidence.records import NO_URL, Capture, Check
@@ -179,7 +179,7 @@ class History:
 
 def history(ws: Workspace, programme_id: str, source_id: str) -> History:
     programme = select(ws, (programme_id,))[0]
-    source = find_source(programme, source_id)
+    source = next((s for s in state.sources_of(programme) if s.id == source_id), None) or find_source(programme, source_id)
     folder = records.programme_folder(ws.archive, programme_id)
     return History(programme_id, source,
                    sorted((c for c in records.read_captures(folder) if c.source_id == source_id), key=lambda c: c.date),

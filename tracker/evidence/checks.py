@@ -17,7 +17,7 @@ from typing import Any, Optional, Sequence
 from urllib.parse import urlsplit
 
 from tracker.errors import NotFound
-from tracker.evidence import pool, records
+from tracker.evidence import pool, records, state
 from tracker.evidence.fetch import Fetched, Limits, fetch
 from tracker.evidence.records import GONE, MOVED, NO_URL, OK, Check
 from tracker.model.fields import did_you_mean
@@ -78,12 +78,14 @@ def select(ws: Workspace, programme_ids: tuple[str, ...]) -> list[Programme]:
 
 
 def targets(programmes: list[Programme], source_ids: tuple[str, ...] = ()) -> list[Target]:
-    """Every registered source of the programmes, or those with the ids given (each must exist)."""
+    """Every source of the programmes (the registry, then the URLs cited directly: state.sources_of),
+    or those with the ids given (each must exist)."""
     wanted = set(source_ids)
-    found = [Target(p.id, s) for p in programmes for s in p.sources if not wanted or s.id in wanted]
+    every = [Target(p.id, s) for p in programmes for s in state.sources_of(p)]
+    found = [t for t in every if not wanted or t.source.id in wanted]
     missing = wanted - {t.source.id for t in found}
     if missing:
-        known = sorted({s.id for p in programmes for s in p.sources})
+        known = sorted({t.source.id for t in every})
         first = sorted(missing)[0]
         raise NotFound(f"unknown source {first!r} in programme{'s' if len(programmes) > 1 else ''} "
                        f"{', '.join(p.id for p in programmes)}{did_you_mean(first, known)}")
