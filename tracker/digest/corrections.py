@@ -2,7 +2,8 @@
 
 Shared by the report (its Corrections section and appendix), the email and `tracker history`.
 A correction counts from its date, and only once published (a draft correction counts from
-the day it was approved), like every other record (`records.is_published`).
+the day it was approved), with its record, after the corrections it builds on
+(`Priority.corrections_until`).
 """
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Optional
 
-from tracker.model.records import Correction, Entry, Point, Priority, Programme, is_published
+from tracker.model.records import Correction, Entry, Point, Priority, Programme
 
 FIELD_LABELS = {"status": "Status", "note": "Note", "sources": "Sources", "reason": "Reason",
                 "value": "Value", "source": "Source"}
@@ -109,8 +110,8 @@ def log(programme: Programme, as_of: dt.date) -> list[CorrectionView]:
 
 def made_between(programme: Programme, since: Optional[dt.date], as_of: dt.date) -> list[CorrectionView]:
     """Corrections readers learn of in (since, as_of]: published by `as_of` but not by `since`."""
-    return [v for v in log(programme, as_of)
-            if since is None or not (v.date <= since and is_published(v.correction, since))]
+    known = {id(c) for _, c in programme.corrections_until(since)} if since is not None else set()
+    return [v for v in log(programme, as_of) if id(v.correction) not in known]
 
 
 def entry_mark(record: Entry | Point) -> str:

@@ -337,6 +337,13 @@ def _said(value: Any) -> Any:
     return list(value) if isinstance(value, tuple) else value
 
 
+def _said_value(value: Any, b: roundtrip.Builder) -> Any:
+    """A correction's `was` or `now` as written to the file."""
+    if isinstance(value, (list, tuple)):
+        return b.seq([b.text(v) for v in value], flow=True)
+    return b.number(value) if isinstance(value, (int, float)) else b.text(str(value))
+
+
 def _find_record(records: tuple[Any, ...], ref: str, kind: str, where: str) -> Any:
     """The record `ref` names (DATE, or DATE#N); refused when missing or when DATE is ambiguous."""
     parsed = parse_ref(ref)
@@ -381,6 +388,10 @@ def correct(ws: Workspace, programme_id: str, priority_id: str, new: NewCorrecti
         _not_future(new.date, options, "the correction")
         if new.date < target.date:
             raise EditRefused(f"the correction is dated {new.date}, before the {kind} it corrects ({target.date})")
+        if target.approved_on is not None and new.date < target.approved_on:
+            raise EditRefused(f"the correction is dated {new.date}, before the {kind} {name} of {where_text} reached "
+                              f"readers (approved on {target.approved_on}): date it {target.approved_on} or later")
+
         if "status" in new.changes:
             check_status(programme, new.changes["status"])
         if new.changes.get("reason"):
@@ -396,11 +407,6 @@ def correct(ws: Workspace, programme_id: str, priority_id: str, new: NewCorrecti
         order = spec.PRIORITY.field_names()
         position = priority.at
 
-        def said(value: Any, b: roundtrip.Builder) -> Any:
-            if isinstance(value, (list, tuple)):
-                return b.seq([b.text(v) for v in value], flow=True)
-            return b.number(value) if isinstance(value, (int, float)) else b.text(str(value))
-
         def item(b: roundtrip.Builder) -> Any:
             pairs: list[tuple[str, Any]] = [("date", b.date(new.date))]
             ref_value = b.date(target.date) if "#" not in name else b.text(name)
@@ -410,7 +416,7 @@ def correct(ws: Workspace, programme_id: str, priority_id: str, new: NewCorrecti
                 pairs += [("indicator", b.text(new.indicator)), ("observation", ref_value)]
             fields = []
             for field, was, now in changes:
-                change = ([("was", said(was, b))] if was is not None else []) + [("now", said(now, b))]
+                change = ([("was", _said_value(was, b))] if was is not None else []) + [("now", _said_value(now, b))]
                 fields.append((field, b.mapping(change)))
             pairs += [("changes", b.mapping(fields)), ("why", b.text(new.why.strip()))]
             if author:
@@ -467,6 +473,15 @@ def _selected(programme: Programme, selection: Selection) -> list[Pending]:
     return chosen
 
 
+def _builds_on(draft: Pending) -> list[Any]:
+    """The corrections a draft correction builds on: those before it in its record's chain."""
+    if draft.kind != CORRECTION:
+        return []
+    record = draft.priority.corrected(draft.item)
+    chain = list(record.revisions) if record is not None else []
+    return chain[:next((i for i, c in enumerate(chain) if c is draft.item), 0)]
+
+
 def _names(drafts: list[Pending]) -> str:
     return "; ".join(d.describe() for d in drafts)
 
@@ -486,6 +501,13 @@ def approve(ws: Workspace, programme_id: str, selection: Selection, approver: st
                 raise EditRefused(f"{own[0].describe()}: {approver.strip()} cannot approve their own draft; "
                                   "someone else must (or the programme sets review: self-allowed)")
         _not_future(on, options, "the approval")
+        chosen = {id(d.item) for d in drafts}
+        for draft in drafts:
+            waiting = [c for c in _builds_on(draft) if is_pending(c) and id(c) not in chosen]
+            if waiting:
+                raise EditRefused(f"{draft.describe()}: it builds on the draft correction of {waiting[0].date} "
+                                  f"(by {waiting[0].by or 'unknown'}), still waiting for review: approve that one "
+                                  "first, or both together")
 
         def edit(data: Any, b: roundtrip.Builder) -> None:
             for draft in drafts:
@@ -519,6 +541,7 @@ def reject(ws: Workspace, programme_id: str, selection: Selection, rejecter: str
         drafts = _selected(programme, selection)
         _not_future(on, options, "the rejection")
         renumber = _renumbering(drafts)
+        relink = _relinking(drafts)
 
         def edit(data: Any, b: roundtrip.Builder) -> None:
             removals: dict[tuple, list[int]] = {}
@@ -533,6 +556,14 @@ def reject(ws: Workspace, programme_id: str, selection: Selection, rejecter: str
             for (priority_at, field), moved in renumber.items():
                 for index, value in moved:
                     _node(data, priority_at + ("corrections", index))[field] = value(b)
+            for where, name, was in relink:
+                changes = _node(data, where + ("changes",))
+                if was is _NO_CHANGE:
+                    del changes[name]
+                elif was is None:
+                    changes[name].pop("was", None)
+                else:
+                    roundtrip.insert_key(changes[name], "was", _said_value(was, b), ["was", "now"])
             for where, indexes in removals.items():
                 items = _node(data, where)
                 for index in sorted(indexes, reverse=True):
@@ -552,6 +583,44 @@ def reject(ws: Workspace, programme_id: str, selection: Selection, rejecter: str
                     + "\n".join(d.describe() for d in drafts) + f"\nWhy: {why.strip()}")
 
     return apply(ws, programme_id, plan, options)
+
+
+_NO_CHANGE = object()  # a field a correction no longer changes once the one before it is rejected
+
+
+def _relinking(drafts: list[Pending]) -> list[tuple[tuple, str, Any]]:
+    """What the corrections left after rejected draft corrections say their record said before
+    them (`was`), where that changes: (place of the correction, field, new `was` or _NO_CHANGE).
+
+    The corrections of a record form a chain: each one's `was` is what the one before left. A
+    rejected correction leaves the chain, so the one after it now follows the one before it.
+    Refused when a correction would then change nothing at all."""
+    rejected = {id(d.item) for d in drafts if d.kind == CORRECTION}
+    out: list[tuple[tuple, str, Any]] = []
+    if not rejected:
+        return out
+    for priority in {id(d.priority): d.priority for d in drafts if d.kind == CORRECTION}.values():
+        records: list[Any] = [*priority.history, *(o for i in priority.indicators for o in i.observations)]
+        for record in records:
+            if not any(id(c) in rejected for c in record.revisions):
+                continue
+            current: Any = record
+            for correction in record.revisions:
+                if id(correction) in rejected:
+                    continue
+                fixes = []
+                for name, change in correction.changes.items():
+                    before = _said(getattr(current, name, None))
+                    if _said(change.was) != before:
+                        fixes.append((correction.at, name, _NO_CHANGE if _said(change.now) == before else before))
+                    now = change.now
+                    current = replace(current, **{name: tuple(now) if isinstance(now, list) else now})
+                if fixes and all(was is _NO_CHANGE for _, _, was in fixes) and len(fixes) == len(correction.changes):
+                    raise EditRefused(f"rejecting it would leave the correction of {correction.target} made on "
+                                      f"{correction.date} changing nothing: reject that one too "
+                                      f"(--entry {correction.date})")
+                out += fixes
+    return out
 
 
 def _order(kind: str) -> list[str]:

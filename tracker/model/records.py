@@ -9,7 +9,11 @@ What readers know on a date is decided here, in one place:
   never shows it, so regenerating that edition gives the same bytes;
 - a correction changes what an entry or an observation says from the correction's date on
   (`Entry.as_of`, `Point.as_of`); the entry itself stays as it was written, and the corrected
-  copy carries the corrections applied (`applied`), so a report can say "corrected on DATE".
+  copy carries the corrections applied (`applied`), so a report can say "corrected on DATE";
+- the corrections of one record form a chain, in date order: each says what the record said
+  after the one before (`was`), so a correction reaches readers only once every correction it
+  builds on has too, and only while its record itself has (`Priority.corrections_until`): a
+  draft's words never reach an edition through a later correction's `was`.
 `Programme.with_drafts()` is the preview: every pending draft counted as published.
 """
 from __future__ import annotations
@@ -133,7 +137,14 @@ class Correction:
 
 
 def _apply(record: Any, revisions: tuple[Correction, ...], day: dt.date, drafts: bool = False) -> Any:
-    applied = tuple(c for c in revisions if c.date <= day and (drafts or is_published(c, day)))
+    """`record` with the corrections of the chain `revisions` (in date order) made by `day`: up
+    to the first not published by then (or all of them, drafts included, with `drafts`)."""
+    chain = []
+    for correction in revisions:
+        if correction.date > day or not (drafts or is_published(correction, day)):
+            break  # the corrections after it build on it: they wait for it
+        chain.append(correction)
+    applied = tuple(chain)
     if not applied:
         return record
     values: dict[str, Any] = {}
@@ -335,9 +346,19 @@ class Priority:
         return known[-1] if known else None
 
     def corrections_until(self, as_of: dt.date) -> list[Correction]:
-        """Corrections made and published by `as_of`, oldest first."""
-        return sorted((c for c in self.corrections if c.date <= as_of and is_published(c, as_of)),
-                      key=lambda c: c.date)
+        """Corrections that had reached readers by `as_of`, oldest first (file order for one date):
+        those applied to the entries and observations readers knew then (`as_of`), so never one
+        of a record not yet published, nor one that builds on a correction not yet published."""
+        found: list[Correction] = []
+        for entry in self.history:
+            if entry.known_on(as_of):
+                found += entry.as_of(as_of).applied
+        for indicator in self.indicators:
+            for point in indicator.observations:
+                if point.known_on(as_of):
+                    found += point.as_of(as_of).applied
+        order = {id(c): i for i, c in enumerate(self.corrections)}
+        return sorted(found, key=lambda c: (c.date, order.get(id(c), 0)))
 
     def corrected(self, correction: Correction) -> Optional[Entry | Point]:
         """The entry or observation a correction names, as written; None when it names none."""

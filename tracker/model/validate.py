@@ -231,6 +231,11 @@ def _check_corrections(programme: Programme, priority: Priority, doc: Document, 
             out.append(doc.problem(correction.at + ("date",),
                                    f"the correction is dated {correction.date}, before the {kind} it corrects "
                                    f"({target.date})"))
+        elif target.approved_on is not None and correction.date < target.approved_on:
+            out.append(doc.problem(correction.at + ("date",),
+                                   f"the correction is dated {correction.date}, before the {kind} it corrects reached "
+                                   f"readers (approved on {target.approved_on}): it would correct what no reader "
+                                   "was shown"))
         before = current.get(id(target), target)
         after = before
         if not correction.changes:

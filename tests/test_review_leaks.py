@@ -1,0 +1,141 @@
+"""Nothing reaches readers before it, and everything it depends on, is approved: a correction
+that builds on a draft correction, or corrects a record readers were not yet shown, stays out of
+every edition, and its `was` is what readers were shown."""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from tests.trust_support import HARBOUR, data, edition, html_text, problems, report, run, workspace
+from tracker.model.records import Correction, Entry, FieldChange, Priority
+from tracker.model.workspace import Workspace
+from tracker.report.run.snapshot import data_as_of
+
+REVIEWED = HARBOUR.replace('method_version: "2026.1"\n', 'method_version: "2026.1"\nreview: required\n')
+
+
+def ok(root: Path, *args: str) -> str:
+    result = run(root, *args)
+    assert result.exit_code == 0, result.stderr
+    return result.stdout
+
+
+def chained(root: Path) -> None:
+    """Two draft corrections by ana of the quay's March entry: NOTEB, then NOTEC on top of it."""
+    ok(root, "correct", "harbour/quay", "--entry", "2025-03-01", "--note", "NOTEB", "--why", "first try",
+       "--by", "ana", "--date", "2025-06-01")
+    ok(root, "correct", "harbour/quay", "--entry", "2025-03-01", "--note", "NOTEC", "--why", "second try",
+       "--by", "ana", "--date", "2025-06-05")
+
+
+def test_a_correction_that_builds_on_a_draft_cannot_be_approved_before_it(tmp_path: Path) -> None:
+    root = workspace(tmp_path, REVIEWED)
+    chained(root)
+    before = (root / "policies" / "harbour.yaml").read_bytes()
+    result = run(root, "approve", "harbour", "--entry", "2025-06-05", "--by", "bob", "--date", "2025-06-06")
+    assert result.exit_code == 1
+    assert ("it builds on the draft correction of 2025-06-01 (by ana), still waiting for review: approve that "
+            "one first, or both together") in result.stderr
+    assert (root / "policies" / "harbour.yaml").read_bytes() == before
+    ok(root, "approve", "harbour", "--entry", "2025-06-01", "--entry", "2025-06-05", "--by", "bob",
+       "--date", "2025-06-06")
+    report(root, "2025-06-10")
+    text = html_text(edition(root, "2025-06-10"))
+    assert "NOTEC" in text and "NOTEB" in text  # both published: the chain is told whole
+
+
+def test_an_approved_correction_never_shows_the_draft_it_builds_on(tmp_path: Path) -> None:
+    root = workspace(tmp_path, REVIEWED)
+    chained(root)
+    path = root / "policies" / "harbour.yaml"
+    # Approved by hand, the draft it builds on still waiting: valid, and nothing of either reaches readers.
+    path.write_text(path.read_text().replace("by: ana\n        draft: true\n", "by: ana\n        approved_by: bob\n"
+                                             "        approved_on: 2025-06-06\n").replace(
+        "why: first try\n        by: ana\n        approved_by: bob\n        approved_on: 2025-06-06\n",
+        "why: first try\n        by: ana\n        draft: true\n"))
+    assert run(root, "validate").exit_code == 0
+    report(root, "2025-06-10")
+    text = html_text(edition(root, "2025-06-10"))
+    assert "NOTEB" not in text and "NOTEC" not in text and "Piles driven." in text
+    programme = Workspace.at(root).load_all()[0]
+    assert "NOTEB" not in repr(data_as_of(programme, dt.date(2025, 6, 10)))  # the data attached to the PDF
+    assert "NOTEB" not in run(root, "status", "--as-of", "2025-06-10").stdout
+
+
+def test_rejecting_a_draft_another_correction_builds_on_relinks_that_one(tmp_path: Path) -> None:
+    root = workspace(tmp_path, REVIEWED)
+    chained(root)
+    text = (root / "policies" / "harbour.yaml").read_text()
+    ok(root, "reject", "harbour", "--entry", "2025-06-01", "--by", "bob", "--why", "Not confirmed.")
+    [left] = data(root)["priorities"][0]["corrections"]
+    assert left["changes"] == {"note": {"was": "Piles driven.", "now": "NOTEC"}} and left["draft"] is True
+    after = (root / "policies" / "harbour.yaml").read_text()
+    assert after.count("date: 2025-06-05") == 1 and "'2025-06-05'" not in after  # written in place
+    assert len(after.splitlines()) == len(text.splitlines()) - 9 + 6  # its 9 lines out, a review_log line in
+    ok(root, "approve", "harbour", "--all", "--by", "bob", "--date", "2025-06-06")
+    report(root, "2025-06-10")
+    shown = html_text(edition(root, "2025-06-10"))
+    assert "NOTEC" in shown and "NOTEB" not in shown
+
+
+def test_rejecting_a_draft_that_would_leave_the_next_correction_changing_nothing_is_refused(tmp_path: Path) -> None:
+    root = workspace(tmp_path, REVIEWED)
+    ok(root, "correct", "harbour/quay", "--entry", "2025-03-01", "--note", "NOTEB", "--why", "w",
+       "--by", "ana", "--date", "2025-06-01")
+    ok(root, "correct", "harbour/quay", "--entry", "2025-03-01", "--note", "Piles driven.", "--why", "back",
+       "--by", "ana", "--date", "2025-06-05")
+    result = run(root, "reject", "harbour", "--entry", "2025-06-01", "--by", "bob", "--why", "no")
+    assert result.exit_code == 1
+    assert ("rejecting it would leave the correction of entry 2025-03-01 made on 2025-06-05 changing nothing: "
+            "reject that one too (--entry 2025-06-05)") in result.stderr
+    ok(root, "reject", "harbour", "--entry", "2025-06-01", "--entry", "2025-06-05", "--by", "bob", "--why", "no")
+    assert "corrections" not in data(root)["priorities"][0] or not data(root)["priorities"][0]["corrections"]
+
+
+def secret(root: Path) -> None:
+    """An entry drafted on 2025-06-01 that reaches readers only when approved, on 2025-08-01."""
+    ok(root, "update", "harbour/quay", "--status", "in_progress", "--date", "2025-06-01", "--note", "SECRETDRAFT",
+       "--by", "ana")
+    ok(root, "approve", "harbour", "--all", "--by", "bob", "--date", "2025-08-01")
+
+
+def test_a_correction_dated_before_its_entry_reached_readers_is_refused(tmp_path: Path) -> None:
+    root = workspace(tmp_path, REVIEWED)
+    secret(root)
+    result = run(root, "correct", "harbour/quay", "--entry", "2025-06-01", "--note", "NEWNOTE", "--why", "REASON",
+                 "--by", "bob", "--date", "2025-07-01")
+    assert result.exit_code == 1
+    assert ("the correction is dated 2025-07-01, before the entry 2025-06-01 of priority harbour/quay reached "
+            "readers (approved on 2025-08-01): date it 2025-08-01 or later") in result.stderr
+    path = root / "policies" / "harbour.yaml"
+    hand = ("    corrections:\n      - {date: 2025-07-01, entry: 2025-06-01, changes: {note: {was: SECRETDRAFT, "
+            "now: NEWNOTE}}, why: REASON, by: bob, approved_by: ana, approved_on: 2025-07-02}\n")
+    text = path.read_text().replace("  - id: ferry\n", hand + "  - id: ferry\n")
+    path.write_text(text)
+    line = text.splitlines().index(hand.splitlines()[1]) + 1
+    result = run(root, "validate")
+    assert result.exit_code == 1
+    assert problems(result) == [
+        f"policies/harbour.yaml:{line}:16: priorities[0].corrections[0].date: the correction is dated 2025-07-01, "
+        "before the entry it corrects reached readers (approved on 2025-08-01): it would correct what no reader "
+        "was shown"]
+
+
+def test_corrections_reach_readers_only_with_their_record_and_the_corrections_before_them() -> None:
+    day = dt.date
+
+    def correction(on: dt.date, now: str, approved: dt.date | None, draft: bool = False) -> Correction:
+        return Correction(on, {"note": FieldChange(now)}, "why", entry="2025-06-01", by="ana", draft=draft,
+                          approved_by="bob" if approved else "", approved_on=approved)
+
+    entry = Entry(day(2025, 6, 1), "in_progress", "SECRET", by="ana", draft=True, approved_by="bob",
+                  approved_on=day(2025, 8, 1))
+    early = correction(day(2025, 7, 1), "NEW", day(2025, 7, 2), draft=True)
+    priority = Priority("p", "P", history=(entry,), corrections=(early,))
+    assert priority.corrections_until(day(2025, 7, 15)) == []  # its entry was not published yet
+    assert priority.corrections_until(day(2025, 8, 1)) == [early]
+    waiting = correction(day(2025, 8, 2), "B", None, draft=True)
+    built = correction(day(2025, 8, 3), "C", day(2025, 8, 4), draft=True)
+    priority = Priority("p", "P", history=(entry,), corrections=(early, waiting, built))
+    assert priority.corrections_until(day(2025, 9, 1)) == [early]
+    assert priority.history_until(day(2025, 9, 1))[0].note == "NEW"
