@@ -139,3 +139,22 @@ def test_corrections_reach_readers_only_with_their_record_and_the_corrections_be
     priority = Priority("p", "P", history=(entry,), corrections=(early, waiting, built))
     assert priority.corrections_until(day(2025, 9, 1)) == [early]
     assert priority.history_until(day(2025, 9, 1))[0].note == "NEW"
+
+
+def test_an_approval_dated_before_the_draft_is_refused_by_approve_and_by_validation(tmp_path: Path) -> None:
+    root = workspace(tmp_path, REVIEWED)
+    ok(root, "update", "harbour/quay", "--status", "at_risk", "--note", "Cracks.", "--date", "2025-05-01",
+       "--by", "ana")
+    ok(root, "milestone", "harbour/quay/piles", "--done", "2025-05-03", "--by", "ana")
+    for day in ("2025-04-30", "2025-05-02"):  # before the entry; before the milestone's completion
+        result = run(root, "approve", "harbour", "--all", "--by", "bob", "--date", day)
+        assert result.exit_code == 1
+        assert f"the approval is dated {day}, before the draft itself (2025-05-0" in result.stderr
+    ok(root, "approve", "harbour", "--all", "--by", "bob", "--date", "2025-05-03")
+    path = root / "policies" / "harbour.yaml"
+    path.write_text(path.read_text().replace("approved_on: 2025-05-03", "approved_on: 2025-04-01"))
+    result = run(root, "validate")
+    assert result.exit_code == 1
+    assert [line.split(": ", 2)[2] for line in problems(result)] == [
+        "the entry is approved on 2025-04-01, before its own date (2025-05-01)",
+        "the milestone completion is approved on 2025-04-01, before its own date (2025-05-03)"]

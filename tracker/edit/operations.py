@@ -501,6 +501,10 @@ def approve(ws: Workspace, programme_id: str, selection: Selection, approver: st
                 raise EditRefused(f"{own[0].describe()}: {approver.strip()} cannot approve their own draft; "
                                   "someone else must (or the programme sets review: self-allowed)")
         _not_future(on, options, "the approval")
+        for draft in drafts:
+            if on < draft.date:
+                raise EditRefused(f"{draft.describe()}: the approval is dated {on}, before the draft itself "
+                                  f"({draft.date})")
         chosen = {id(d.item) for d in drafts}
         for draft in drafts:
             waiting = [c for c in _builds_on(draft) if is_pending(c) and id(c) not in chosen]

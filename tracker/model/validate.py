@@ -11,8 +11,8 @@ from typing import Any, Callable, Iterable, Optional
 
 from tracker.errors import InvalidData, Problem
 from tracker.model import fields as f
-from tracker.model.records import (ENTRY_FIELDS, OBSERVATION_FIELDS, Correction, Entry, Point, Priority, Programme,
-                                   find_dated, is_pending)
+from tracker.model.records import (ENTRY_FIELDS, OBSERVATION_FIELDS, Correction, Entry, Milestone, Point, Priority,
+                                   Programme, find_dated, is_pending)
 from tracker.model.spec import PROGRAMME, ListOf, MapOf, Record
 from tracker.model.statuses import DEFAULT_REASONS, DEFAULT_STATUSES
 from tracker.model.yamlsafe import Document
@@ -195,6 +195,10 @@ def _check_review(programme: Programme, item: Any, what: str, doc: Document, out
         missing = "approved_on" if item.approved_by else "approved_by"
         out.append(doc.problem(item.at + (missing,), f"approved_by and approved_on go together: "
                                                      f"say who approved the {what} and when"))
+    dated = item.done if isinstance(item, Milestone) else item.date
+    if item.approved_on is not None and dated is not None and item.approved_on < dated:
+        out.append(doc.problem(item.at + ("approved_on",), f"the {what} is approved on {item.approved_on}, before "
+                                                           f"its own date ({dated})"))
     if item.approved_by and item.by and _same_person(item.approved_by, item.by) and not programme.self_approval:
         out.append(doc.problem(item.at + ("approved_by",),
                                f"the {what} is approved by its own author ({item.by}); nobody approves "
