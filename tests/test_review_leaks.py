@@ -158,3 +158,29 @@ def test_an_approval_dated_before_the_draft_is_refused_by_approve_and_by_validat
     assert [line.split(": ", 2)[2] for line in problems(result)] == [
         "the entry is approved on 2025-04-01, before its own date (2025-05-01)",
         "the milestone completion is approved on 2025-04-01, before its own date (2025-05-03)"]
+
+
+def test_a_correction_dated_before_a_later_correction_of_its_entry_is_refused_in_so_many_words(tmp_path: Path) -> None:
+    root = workspace(tmp_path, HARBOUR)
+    ok(root, "correct", "harbour/quay", "--entry", "2025-03-01", "--note", "NOTEB", "--why", "w", "--date", "2025-06-05")
+    before = (root / "policies" / "harbour.yaml").read_bytes()
+    for day in ("2025-06-01", "2025-06-04"):
+        result = run(root, "correct", "harbour/quay", "--entry", "2025-03-01", "--note", "NOTEC", "--why", "w",
+                     "--date", day)
+        assert result.exit_code == 1
+        assert result.stderr == ("error: the entry 2025-03-01 of priority harbour/quay already has a correction dated "
+                                 "2025-06-05; a new one goes after it in the chain of corrections: date it 2025-06-05 "
+                                 "or later\n")
+    assert (root / "policies" / "harbour.yaml").read_bytes() == before
+    ok(root, "correct", "harbour/quay", "--entry", "2025-03-01", "--note", "NOTEC", "--why", "w", "--date", "2025-06-05")
+    assert [c["changes"]["note"] for c in data(root)["priorities"][0]["corrections"]] == [
+        {"was": "Piles driven.", "now": "NOTEB"}, {"was": "NOTEB", "now": "NOTEC"}]
+    # Written by hand before it, the later one's `was` is named as the chain now gives it.
+    path = root / "policies" / "harbour.yaml"
+    text = path.read_text().replace("    corrections:\n", "    corrections:\n      - {date: 2025-06-02, entry: 2025-03-01, "
+                                    "changes: {note: {was: Piles driven., now: EARLY}}, why: w}\n", 1)
+    path.write_text(text)
+    result = run(root, "validate")
+    assert result.exit_code == 1
+    assert [line.split(": ", 2)[2] for line in problems(result)] == [
+        "the entry said 'EARLY' before this correction (as the correction of 2025-06-02 left it), not 'Piles driven.'"]

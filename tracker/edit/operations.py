@@ -391,6 +391,11 @@ def correct(ws: Workspace, programme_id: str, priority_id: str, new: NewCorrecti
         if target.approved_on is not None and new.date < target.approved_on:
             raise EditRefused(f"the correction is dated {new.date}, before the {kind} {name} of {where_text} reached "
                               f"readers (approved on {target.approved_on}): date it {target.approved_on} or later")
+        later = [c for c in target.revisions if c.date > new.date]
+        if later:
+            raise EditRefused(f"the {kind} {name} of {where_text} already has a correction dated {later[-1].date}; "
+                              f"a new one goes after it in the chain of corrections: date it {later[-1].date} "
+                              "or later")
 
         if "status" in new.changes:
             check_status(programme, new.changes["status"])

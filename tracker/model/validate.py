@@ -219,6 +219,7 @@ def _check_corrections(programme: Programme, priority: Priority, doc: Document, 
     """Each correction names an existing, published record, is not dated before it, changes
     something, says what the record said (`was`), and leaves a record that obeys the rules."""
     current: dict[int, Any] = {}  # id() of a record as written -> the record as corrected so far
+    previous: dict[int, Correction] = {}  # id() of a record as written -> its latest correction so far
     order = sorted(priority.corrections, key=lambda c: c.date)
     for correction in order:
         target = _target(programme, priority, correction, doc, out)
@@ -241,6 +242,8 @@ def _check_corrections(programme: Programme, priority: Priority, doc: Document, 
                                    f"readers (approved on {target.approved_on}): it would correct what no reader "
                                    "was shown"))
         before = current.get(id(target), target)
+        after_which = (f" (as the correction of {previous[id(target)].date} left it)"
+                       if id(target) in previous else "")
         after = before
         if not correction.changes:
             out.append(doc.problem(correction.at + ("changes",),
@@ -258,7 +261,7 @@ def _check_corrections(programme: Programme, priority: Priority, doc: Document, 
             if _said(change.was) != said:
                 shown = "nothing" if said is None else repr(said)
                 out.append(doc.problem(where + ("was",) if change.was is not None else where,
-                                       f"the {kind} said {shown} before this correction"
+                                       f"the {kind} said {shown} before this correction{after_which}"
                                        + ("" if change.was is None else f", not {_said(change.was)!r}")))
             if _said(now) == said:
                 out.append(doc.problem(where + ("now",), f"changes nothing: the {kind} already says {said!r}"))
@@ -275,6 +278,7 @@ def _check_corrections(programme: Programme, priority: Priority, doc: Document, 
                                        f"the corrected entry has status {after.status!r}, which must carry "
                                        "a note saying why"))
         current[id(target)] = after
+        previous[id(target)] = correction
 
 
 _BAD = object()
