@@ -540,7 +540,8 @@ def reject(ws: Workspace, programme_id: str, selection: Selection, rejecter: str
     """Remove drafts, keeping one line each in the programme's `review_log:` (what, who, when, why).
 
     A rejected milestone completion leaves the milestone open (its sources stay). Corrections that
-    named a later entry or observation of the same date by number are renumbered."""
+    named a later entry or observation of the same date by number are renumbered. A list left
+    empty goes with its key (comments between its items stay)."""
 
     def plan(programme: Programme, options: Options) -> Plan:
         if not why.strip():
@@ -577,6 +578,8 @@ def reject(ws: Workspace, programme_id: str, selection: Selection, rejecter: str
                 items = _node(data, where)
                 for index in sorted(indexes, reverse=True):
                     del items[index]
+                if not items:  # history, observations, corrections: optional lists, gone when empty
+                    del _node(data, where[:-1])[where[-1]]
             lines = [b.mapping([("date", b.date(on)), ("item", b.text(d.describe())),
                                 ("by", b.text(rejecter.strip())), ("why", b.text(why.strip())),
                                 *([("drafted_by", b.text(d.by))] if d.by else [])]) for d in drafts]

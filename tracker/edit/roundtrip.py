@@ -764,12 +764,29 @@ class _Writer:
                 before = self.body[self.starts[line]:first]
                 if not before.strip(" \t") or (not mapping and before.rstrip(" \t") .endswith("-")
                                                 and not before.rstrip(" \t")[:-1].strip(" \t")):
-                    self.splices.append((self.starts[line], self.end_of(members[last]), ""))
+                    kept = "".join(self.comments_between_items(member) for member in members[index:last + 1]) \
+                        if mapping else ""
+                    self.splices.append((self.starts[line], self.end_of(members[last]), kept))
                 elif mapping and following is not None:  # the first keys of a list item: `- key: ...`
                     self.splices.append((first, following, ""))
                 else:
                     raise _CannotWrite
             index = last + 1
+
+    def comments_between_items(self, path: Path_) -> str:
+        """The comment lines of a key's block list that are no item's own (above an item, or
+        between items): they stay when the key goes with its list, as they do when an item goes."""
+        value = self.data(path)
+        if not isinstance(value, list) or not value or path in self.doc.flow or path + (0,) not in self.doc.values:
+            return ""
+        own: set[int] = set()
+        for i in range(len(value)):
+            first = self.doc.values[path + (i,)][0] - 1
+            own.update(range(first, self.line_index(self.end_of(path + (i,)))))
+        start = self.doc.keys[path][0]  # the line after the key's (0-based)
+        end = self.line_index(self.end_of(path))
+        return "".join(self.body[self.starts[n]:self.next_line(self.starts[n])] for n in range(start, end)
+                       if n not in own and self.line(n).lstrip(" \t").startswith("#"))
 
     def value(self, change: _Change) -> None:
         path, value = change.path, change.values[0]
