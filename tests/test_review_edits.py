@@ -70,3 +70,25 @@ def test_the_comment_after_a_block_draft_stays(tmp_path: Path, draft: str, comma
     after = (root / "policies" / "p.yaml").read_text()
     assert "    # Milestones agreed with the ministry\n    milestones:\n      - {id: m, title: M}\n" in after
     assert after.startswith(HEAD)
+
+
+@pytest.mark.parametrize("args, message", [
+    (("approve", "p", "--all", "--by", "  "), "Missing option '--by'. Say who you are (no git author is configured)."),
+    (("reject", "p", "--all", "--why", "no", "--by", ""), "Missing option '--by'. Say who you are (no git author is configured)."),
+    (("reject", "p", "--all", "--by", "bob"), "Missing option '--why'. Say why the drafts are rejected."),
+    (("reject", "p", "--all", "--by", "bob", "--why", " "), "Missing option '--why'. Say why the drafts are rejected."),
+    (("correct", "p/roads", "--note", "x", "--why", "y"),
+     "Missing option '--entry'. Name the entry corrected by its date (DATE or DATE#N)."),
+    (("correct", "p/roads/km", "--value", "3", "--why", "y"),
+     "Missing option '--observation'. Name the observation corrected by its date (DATE or DATE#N)."),
+    (("correct", "p/roads", "--entry", "2024-02-01", "--note", "x", "--yes"), "Missing option '--why'."),
+])
+def test_a_missing_option_is_named_as_click_names_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                    args: tuple[str, ...], message: str) -> None:
+    monkeypatch.setattr("tracker.edit.gitcommit.author", lambda repo: "")  # no git author configured
+    text = HEAD + "    history:\n      - {date: 2024-02-01, status: in_progress, note: D1, by: ana, draft: true}\n"
+    root = workspace(tmp_path, text, "p.yaml")
+    result = run(root, *args)
+    assert result.exit_code == 2, result.stdout
+    assert result.stderr.splitlines()[-1] == f"Error: {message}"
+    assert "None" not in result.stderr

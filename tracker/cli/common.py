@@ -28,6 +28,17 @@ class Context:
 pass_context = click.make_pass_decorator(Context)
 
 
+def missing(ctx: click.Context, name: str, message: Optional[str] = None) -> click.MissingParameter:
+    """The usage error (exit 2) of the command's option or argument `name` left out or empty:
+    click names it by its kind and flag (`Missing option '--by'.`) when it is given the
+    parameter itself, and prints "Missing None" when it is not."""
+    for param in ctx.command.params:
+        if param.name == name:
+            return click.MissingParameter(message=message, ctx=ctx, param=param)
+    return click.MissingParameter(message=message, ctx=ctx, param_hint=f"'--{name.replace('_', '-')}'",
+                                  param_type="option")
+
+
 class DateType(click.ParamType):
     """A real calendar date written YYYY-MM-DD."""
 

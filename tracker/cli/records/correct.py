@@ -12,7 +12,7 @@ from typing import Any, Optional
 
 import click
 
-from tracker.cli.common import DATE, Checked, Context, Reference, pass_context, today
+from tracker.cli.common import DATE, Checked, Context, Reference, missing, pass_context, today
 from tracker.cli.records import edit as editing
 from tracker.edit import operations as edit
 from tracker.model.fields import DATED_REF_RE, Text
@@ -76,8 +76,7 @@ def correct(obj: Context, ref: tuple[str, ...], entry: Optional[str], observatio
             raise click.UsageError("--observation and --value correct an indicator's figure: "
                                    "name it as PROGRAMME/PRIORITY/INDICATOR", ctx)
         if entry is None:
-            raise click.MissingParameter(ctx=ctx, param_hint="'--entry'",
-                                         message="name the entry corrected by its date (DATE or DATE#N)")
+            raise missing(ctx, "entry", "Name the entry corrected by its date (DATE or DATE#N).")
         for name, given in (("status", status), ("note", note), ("reason", reason)):
             if given is not None:
                 changes[name] = given
@@ -90,8 +89,7 @@ def correct(obj: Context, ref: tuple[str, ...], entry: Optional[str], observatio
             raise click.UsageError("--entry, --status and --reason correct a status entry: "
                                    "name it as PROGRAMME/PRIORITY", ctx)
         if observation is None:
-            raise click.MissingParameter(ctx=ctx, param_hint="'--observation'",
-                                         message="name the observation corrected by its date (DATE or DATE#N)")
+            raise missing(ctx, "observation", "Name the observation corrected by its date (DATE or DATE#N).")
         if len(sources) > 1:
             raise click.BadParameter("an observation has one source", param_hint="'--source'")
         if value is not None:

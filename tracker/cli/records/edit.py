@@ -16,7 +16,7 @@ from typing import Any, Callable, Optional
 
 import click
 
-from tracker.cli.common import DATE, Checked, Context, NumberType, Reference, pass_context, today
+from tracker.cli.common import DATE, Checked, Context, NumberType, Reference, missing, pass_context, today
 from tracker.edit import operations as edit
 from tracker.model.fields import PartialDate, Slug, SourceRef, Text, Url
 from tracker.model.lookup import check_status, find_indicator, find_milestone, find_priority
@@ -50,10 +50,7 @@ class Asker:
         self.interactive = not yes and stdin_is_terminal()
 
     def missing(self, name: str) -> click.MissingParameter:
-        for param in self.ctx.command.params:
-            if param.name == name:
-                return click.MissingParameter(ctx=self.ctx, param=param)
-        return click.MissingParameter(ctx=self.ctx, param_hint=name)
+        return missing(self.ctx, name)
 
     def ask(self, name: str, text: str, type: Any = None, default: Any = None) -> Any:
         if not self.interactive:
