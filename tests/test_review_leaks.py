@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pytest
+
 from tests.trust_support import HARBOUR, data, edition, html_text, problems, report, run, workspace
 from tracker.model.records import Correction, Entry, FieldChange, Priority
 from tracker.model.workspace import Workspace
@@ -184,3 +186,21 @@ def test_a_correction_dated_before_a_later_correction_of_its_entry_is_refused_in
     assert result.exit_code == 1
     assert [line.split(": ", 2)[2] for line in problems(result)] == [
         "the entry said 'EARLY' before this correction (as the correction of 2025-06-02 left it), not 'Piles driven.'"]
+
+
+@pytest.mark.parametrize("approver", [
+    "Ana Mari\u0301a",  # NFD: a combining acute accent
+    "ANA MARÍA", "  ana   maría ", "Ana\u00a0María", "Ana\u200b María", "\uff21na María",  # fullwidth A
+])
+def test_nobody_approves_their_own_draft_whatever_the_unicode_form_of_their_name(tmp_path: Path,
+                                                                               approver: str) -> None:
+    root = workspace(tmp_path, REVIEWED)
+    ok(root, "update", "harbour/quay", "--status", "at_risk", "--note", "Cracks.", "--date", "2025-05-01",
+       "--by", "Ana Mar\u00eda")
+    result = run(root, "approve", "harbour", "--all", "--by", approver, "--date", "2025-05-02")
+    assert result.exit_code == 1
+    assert "cannot approve their own draft" in result.stderr
+    path = root / "policies" / "harbour.yaml"
+    path.write_text(path.read_text().replace("draft: true", f'approved_by: "{approver}", approved_on: 2025-05-02'))
+    result = run(root, "validate")
+    assert result.exit_code == 1 and "approved by its own author" in result.stderr

@@ -24,7 +24,7 @@ from tracker.model import spec, yamlsafe
 from tracker.model.fields import did_you_mean
 from tracker.model.lookup import check_reason, check_status, find_indicator, find_milestone, find_priority
 from tracker.model.records import (CORRECTION, ENTRY, MILESTONE, OBSERVATION, Entry, Pending, Point, Priority,
-                                   Programme, as_written_by, find_dated, is_pending, parse_ref, ref_of)
+                                   Programme, as_written_by, find_dated, is_pending, parse_ref, ref_of, same_person)
 from tracker.model.validate import check_document
 from tracker.model.workspace import Workspace
 
@@ -450,10 +450,6 @@ def correct(ws: Workspace, programme_id: str, priority_id: str, new: NewCorrecti
 
 # --- review: approve and reject drafts --------------------------------------------------------
 
-def _same_person(a: str, b: str) -> bool:
-    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
-
-
 def _selected(programme: Programme, selection: Selection) -> list[Pending]:
     """The drafts a selection names; refused when it names none."""
     drafts = programme.pending()
@@ -501,7 +497,7 @@ def approve(ws: Workspace, programme_id: str, selection: Selection, approver: st
             raise EditRefused("an approval names who approves: pass --by NAME")
         drafts = _selected(programme, selection)
         if not programme.self_approval:
-            own = [d for d in drafts if _same_person(d.by, approver)]
+            own = [d for d in drafts if same_person(d.by, approver)]
             if own:
                 raise EditRefused(f"{own[0].describe()}: {approver.strip()} cannot approve their own draft; "
                                   "someone else must (or the programme sets review: self-allowed)")

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Optional
@@ -51,6 +52,17 @@ def parse_ref(ref: str) -> Optional[tuple[dt.date, int]]:
     except ValueError:
         return None
     return day, int(match[2] or 1)
+
+
+def same_person(a: str, b: str) -> bool:
+    """Whether two names name one person for the four-eyes rule: compared as text a reader sees,
+    whatever its Unicode form (NFC of the case-folded NFKC), case, spacing and invisible format
+    characters. "Ana María" typed with a combining accent is still Ana María."""
+    def key(name: str) -> str:
+        seen = "".join(c for c in unicodedata.normalize("NFKC", name) if unicodedata.category(c) != "Cf")
+        return unicodedata.normalize("NFC", seen.casefold())
+
+    return " ".join(key(a).split()) == " ".join(key(b).split())
 
 
 def is_pending(item: Any) -> bool:

@@ -12,7 +12,7 @@ from typing import Any, Callable, Iterable, Optional
 from tracker.errors import InvalidData, Problem
 from tracker.model import fields as f
 from tracker.model.records import (ENTRY_FIELDS, OBSERVATION_FIELDS, Correction, Entry, Milestone, Point, Priority,
-                                   Programme, find_dated, is_pending)
+                                   Programme, find_dated, is_pending, same_person)
 from tracker.model.spec import PROGRAMME, ListOf, MapOf, Record
 from tracker.model.statuses import DEFAULT_REASONS, DEFAULT_STATUSES
 from tracker.model.yamlsafe import Document
@@ -183,10 +183,6 @@ def _check_reason(programme: Programme, entry: Entry, where: tuple, doc: Documen
                                       f"{f.did_you_mean(entry.reason, ids)}"))
 
 
-def _same_person(a: str, b: str) -> bool:
-    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
-
-
 def _check_review(programme: Programme, item: Any, what: str, doc: Document, out: list[Problem]) -> None:
     """Drafts name their author; approval names who and when; nobody approves their own draft."""
     if item.draft and not item.by:
@@ -199,7 +195,7 @@ def _check_review(programme: Programme, item: Any, what: str, doc: Document, out
     if item.approved_on is not None and dated is not None and item.approved_on < dated:
         out.append(doc.problem(item.at + ("approved_on",), f"the {what} is approved on {item.approved_on}, before "
                                                            f"its own date ({dated})"))
-    if item.approved_by and item.by and _same_person(item.approved_by, item.by) and not programme.self_approval:
+    if item.approved_by and item.by and same_person(item.approved_by, item.by) and not programme.self_approval:
         out.append(doc.problem(item.at + ("approved_by",),
                                f"the {what} is approved by its own author ({item.by}); nobody approves "
                                "their own draft unless the programme sets review: self-allowed"))
