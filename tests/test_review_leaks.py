@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.trust_support import HARBOUR, data, edition, html_text, problems, report, run, workspace
+from tracker.digest import corrections
 from tracker.model.records import Correction, Entry, FieldChange, Priority
 from tracker.model.workspace import Workspace
 from tracker.report.run.snapshot import data_as_of
@@ -204,3 +205,24 @@ def test_nobody_approves_their_own_draft_whatever_the_unicode_form_of_their_name
     path.write_text(path.read_text().replace("draft: true", f'approved_by: "{approver}", approved_on: 2025-05-02'))
     result = run(root, "validate")
     assert result.exit_code == 1 and "approved by its own author" in result.stderr
+
+
+def test_a_corrected_record_whose_date_has_several_is_named_with_its_number(tmp_path: Path) -> None:
+    text = HARBOUR.replace("          - {date: 2025-02-01, value: 4, source: gazette}\n",
+                           "          - {date: 2025-02-01, value: 4, source: gazette}\n"
+                           "          - {date: 2025-02-01, value: 5, note: Revised count.}\n").replace(
+        "      - {date: 2025-03-01, status: in_progress, note: Piles driven.}\n",
+        "      - {date: 2025-03-01, status: in_progress, note: Piles driven.}\n"
+        "      - {date: 2025-03-01, status: at_risk, note: Cracks.}\n")
+    root = workspace(tmp_path, text)
+    ok(root, "correct", "harbour/quay/berths", "--observation", "2025-02-01#2", "--value", "6", "--why", "Recount.",
+       "--date", "2025-03-05")
+    ok(root, "correct", "harbour/quay", "--entry", "2025-03-01#1", "--note", "Piles done.", "--why", "Typo.",
+       "--date", "2025-03-06")
+    programme = Workspace.at(root).load_all()[0]
+    lines = [v.line() for v in corrections.made_between(programme, dt.date(2025, 3, 2), dt.date(2025, 4, 1))]
+    assert [line.split(": ", 2)[1] for line in lines] == [
+        "Rebuild the quay, Berths open, the figure of 2025-02-01#2", "Rebuild the quay, the status entry of 2025-03-01#1"]
+    report(root, "2025-04-01")
+    shown = html_text(edition(root, "2025-04-01"))
+    assert "the figure of 2025-02-01#2" in shown and "the status entry of 2025-03-01#1" in shown

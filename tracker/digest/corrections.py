@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Optional
 
-from tracker.model.records import Correction, Entry, Point, Priority, Programme
+from tracker.model.records import Correction, Entry, Point, Priority, Programme, ref_of
 
 FIELD_LABELS = {"status": "Status", "note": "Note", "sources": "Sources", "reason": "Reason",
                 "value": "Value", "source": "Source"}
@@ -32,7 +32,7 @@ class Said:
 class CorrectionView:
     priority: Priority
     correction: Correction
-    what: str  # "the status entry of 2024-03-01" / "Kilometres built, the figure of 2024-03-01"
+    what: str  # "the status entry of 2024-03-01" / "Kilometres built, the figure of 2024-03-01#2"
     record_date: Optional[dt.date]  # date of the entry or observation corrected
     changes: tuple[Said, ...]
 
@@ -86,16 +86,26 @@ def shown(programme: Programme, name: str, value: Any, unit: str = "") -> str:
     return " ".join(str(value).split())
 
 
-def view(programme: Programme, priority: Priority, correction: Correction) -> CorrectionView:
+def _named(records: tuple[Any, ...], record: Any, as_of: Optional[dt.date]) -> str:
+    """How readers tell the corrected record from others of its date: DATE, or DATE#N counting
+    the records of that date they were shown on `as_of` (all of them when None)."""
+    shown = tuple(r for r in records if as_of is None or r.known_on(as_of))
+    return ref_of(shown if any(r is record for r in shown) else records, record)
+
+
+def view(programme: Programme, priority: Priority, correction: Correction,
+         as_of: Optional[dt.date] = None) -> CorrectionView:
+    """The correction in a reader's words; `as_of`, the edition's date, decides how its record is named."""
     record = priority.corrected(correction)
     unit = ""
     if correction.entry:
-        what = f"the status entry of {record.date.isoformat() if record else correction.entry}"
+        what = f"the status entry of {_named(priority.history, record, as_of) if record else correction.entry}"
     else:
         indicator = priority.indicator(correction.indicator)
         unit = indicator.unit if indicator else ""
         title = indicator.title if indicator else correction.indicator
-        what = f"{title}, the figure of {record.date.isoformat() if record else correction.observation}"
+        named = _named(indicator.observations, record, as_of) if record and indicator else correction.observation
+        what = f"{title}, the figure of {named}"
     said = []
     for name, change in correction.changes.items():
         said.append(Said(name, FIELD_LABELS.get(name, name), shown(programme, name, change.was, unit),
@@ -105,7 +115,7 @@ def view(programme: Programme, priority: Priority, correction: Correction) -> Co
 
 def log(programme: Programme, as_of: dt.date) -> list[CorrectionView]:
     """Every correction published by `as_of`, oldest first: the full log."""
-    return [view(programme, p, c) for p, c in programme.corrections_until(as_of)]
+    return [view(programme, p, c, as_of) for p, c in programme.corrections_until(as_of)]
 
 
 def made_between(programme: Programme, since: Optional[dt.date], as_of: dt.date) -> list[CorrectionView]:
