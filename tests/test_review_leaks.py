@@ -226,3 +226,48 @@ def test_a_corrected_record_whose_date_has_several_is_named_with_its_number(tmp_
     report(root, "2025-04-01")
     shown = html_text(edition(root, "2025-04-01"))
     assert "the figure of 2025-02-01#2" in shown and "the status entry of 2025-03-01#1" in shown
+
+
+TWICE = HARBOUR.replace("          - {date: 2025-02-01, value: 4, source: gazette}\n",
+                        "          - {date: 2025-02-01, value: 4, source: gazette}\n"
+                        "          - {date: 2025-02-01, value: 5}\n").replace(
+    "      - {date: 2025-03-01, status: in_progress, note: Piles driven.}\n",
+    "      - {date: 2025-03-01, status: in_progress, note: Piles driven.}\n"
+    "      - {date: 2025-03-01, status: at_risk, note: Cracks.}\n")
+
+
+@pytest.mark.parametrize("correction, field, message", [
+    ("{date: 2025-04-01, entry: 2025-03-01, changes: {note: {was: Piles driven., now: x}}, why: w}", "entry",
+     "priority 'quay' has 2 entries dated 2025-03-01: name the one corrected as 2025-03-01#1, 2025-03-01#2"),
+    ("{date: 2025-04-01, indicator: berths, observation: 2025-02-01, changes: {value: {was: 4, now: 3}}, why: w}",
+     "observation",
+     "indicator 'berths' has 2 observations dated 2025-02-01: name the one corrected as 2025-02-01#1, 2025-02-01#2"),
+])
+def test_a_hand_written_correction_naming_an_ambiguous_date_is_refused(tmp_path: Path, correction: str, field: str,
+                                                                      message: str) -> None:
+    hand = f"    corrections:\n      - {correction}\n"
+    text = TWICE.replace("  - id: ferry\n", hand + "  - id: ferry\n")
+    root = workspace(tmp_path, text)
+    result = run(root, "validate")
+    assert result.exit_code == 1
+    line = text.splitlines().index(hand.splitlines()[1]) + 1
+    [problem] = problems(result)
+    assert problem.startswith(f"policies/harbour.yaml:{line}:") and problem.endswith(
+        f": priorities[0].corrections[0].{field}: {message}")
+    fixed = text.replace("entry: 2025-03-01,", "entry: 2025-03-01#1,").replace("observation: 2025-02-01,",
+                                                                              "observation: 2025-02-01#1,")
+    (root / "policies" / "harbour.yaml").write_text(fixed)
+    assert run(root, "validate").exit_code == 0
+
+
+def test_a_second_record_of_a_date_a_correction_names_pins_the_correction_to_the_first(tmp_path: Path) -> None:
+    root = workspace(tmp_path, HARBOUR)
+    ok(root, "correct", "harbour/quay", "--entry", "2025-03-01", "--note", "Piles done.", "--why", "w",
+       "--date", "2025-03-05")
+    ok(root, "correct", "harbour/quay/berths", "--observation", "2025-02-01", "--value", "3", "--why", "w",
+       "--date", "2025-03-05")
+    ok(root, "update", "harbour/quay", "--status", "at_risk", "--note", "Cracks.", "--date", "2025-03-01")
+    ok(root, "record", "harbour/quay/berths", "5", "--date", "2025-02-01")
+    [entry_fix, figure_fix] = data(root)["priorities"][0]["corrections"]
+    assert entry_fix["entry"] == "2025-03-01#1" and figure_fix["observation"] == "2025-02-01#1"
+    assert run(root, "validate").exit_code == 0

@@ -141,6 +141,16 @@ def _node(data: Any, where: tuple) -> Any:
     return data
 
 
+def _pinned(priority: Priority, day: dt.date, records: tuple[Any, ...], field: str, indicator: str = "") -> list[int]:
+    """Corrections that name the one record of `day` by its bare date, which a second record of
+    that date would make ambiguous: their indexes in the priority's corrections, to be written
+    `DATE#1` (the new record goes after those of its date, so it is the same record)."""
+    if not any(r.date == day for r in records):
+        return []
+    return [i for i, c in enumerate(priority.corrections)
+            if (getattr(c, field) or "").strip() == day.isoformat() and (field == "entry" or c.indicator == indicator)]
+
+
 def _insert_dated(container: dict, key: str, item_of: Callable[[Any, roundtrip.Builder], Any],
                   day: dt.date, order: list[str], b: roundtrip.Builder) -> None:
     """Put a dated item in the list `container[key]`, after every item dated on or before `day`.
@@ -191,8 +201,12 @@ def add_entry(ws: Workspace, programme_id: str, priority_id: str, entry: Entry, 
                 pairs.append(("draft", True))
             return b.mapping(pairs, like=like)
 
+        pinned = _pinned(priority, entry.date, priority.history, "entry")
+
         def edit(data: Any, b: roundtrip.Builder) -> None:
             _insert_dated(_node(data, where), "history", item, entry.date, spec.PRIORITY.field_names(), b)
+            for index in pinned:
+                _node(data, where + ("corrections", index))["entry"] = b.text(f"{entry.date.isoformat()}#1")
 
         label = programme.status(entry.status).label
         ref = f"{programme.id}/{priority.id}"
@@ -234,9 +248,14 @@ def add_observation(ws: Workspace, programme_id: str, priority_id: str, indicato
                 pairs.append(("by", b.text(observation.by.strip())))
             return b.mapping(pairs, like=like)
 
+        pinned = _pinned(priority, observation.date, indicator.observations, "observation", indicator.id)
+
         def edit(data: Any, b: roundtrip.Builder) -> None:
             _insert_dated(_node(data, where), "observations", item, observation.date,
                           spec.INDICATOR.field_names(), b)
+            for index in pinned:
+                _node(data, priority.at + ("corrections", index))["observation"] = \
+                    b.text(f"{observation.date.isoformat()}#1")
 
         ref = f"{programme.id}/{priority.id}/{indicator.id}"
         value = (roundtrip.PlainFloat(observation.value).text() if isinstance(observation.value, float)

@@ -289,6 +289,9 @@ def _target(programme: Programme, priority: Priority, correction: Correction, do
                                                 "or an observation (indicator: ID, observation: DATE), not both"))
         return None
     if correction.entry:
+        if _ambiguous(correction.entry, priority.history, "entries", f"priority {priority.id!r}", at + ("entry",),
+                      doc, out):
+            return None
         entry = find_dated(priority.history, correction.entry)
         if entry is None:
             out.append(doc.problem(at + ("entry",), _no_record("history entry", correction.entry,
@@ -307,12 +310,29 @@ def _target(programme: Programme, priority: Priority, correction: Correction, do
         out.append(doc.problem(at + ("indicator",), f"unknown indicator {correction.indicator!r} in priority "
                                                     f"{priority.id!r}{f.did_you_mean(correction.indicator, ids)}"))
         return None
+    if _ambiguous(correction.observation, indicator.observations, "observations", f"indicator {indicator.id!r}",
+                  at + ("observation",), doc, out):
+        return None
     point = find_dated(indicator.observations, correction.observation)
     if point is None:
         out.append(doc.problem(at + ("observation",), _no_record("observation", correction.observation,
                                                                  indicator.observations,
                                                                  f"indicator {indicator.id!r}")))
     return point
+
+
+def _ambiguous(ref: str, records: tuple[Any, ...], plural: str, where: str, at: tuple, doc: Document,
+               out: list[Problem]) -> bool:
+    """Whether `ref` is a bare date that several records have (a problem recorded): which one a
+    correction corrects must be said, DATE#N, as `tracker correct` asks."""
+    if "#" in ref:
+        return False
+    same = sum(1 for r in records if r.date.isoformat() == ref.strip())
+    if same < 2:
+        return False
+    choices = ", ".join(f"{ref.strip()}#{n}" for n in range(1, same + 1))
+    out.append(doc.problem(at, f"{where} has {same} {plural} dated {ref.strip()}: name the one corrected as {choices}"))
+    return True
 
 
 def _no_record(kind: str, ref: str, records: tuple[Any, ...], where: str) -> str:
