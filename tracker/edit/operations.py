@@ -24,8 +24,9 @@ from tracker.model import spec, yamlsafe
 from tracker.model.fields import did_you_mean
 from tracker.model.lookup import check_reason, check_status, find_indicator, find_milestone, find_priority
 from tracker.model.records import (CORRECTION, ENTRY, MILESTONE, OBSERVATION, Entry, Pending, Point, Priority,
-                                   Programme, as_written_by, find_dated, is_pending, parse_ref, ref_of, same_person)
-from tracker.model.validate import check_document
+                                   Programme, as_written_by, find_dated, is_pending, parse_ref, ref_of, said_as_field,
+                                   same_person)
+from tracker.model.validate import check_document, no_reason
 from tracker.model.workspace import Workspace
 
 
@@ -179,6 +180,8 @@ def add_entry(ws: Workspace, programme_id: str, priority_id: str, entry: Entry, 
         check_status(programme, entry.status)
         if entry.reason:
             check_reason(programme, entry.reason)
+            if not programme.status(entry.status).reasoned:
+                raise EditRefused(no_reason(programme, entry.status))
         _not_future(entry.date, options, "the entry")
         where = priority.at
         drafter = _draft_author(programme, entry.by, options, programme.path)
@@ -357,7 +360,9 @@ def _said(value: Any) -> Any:
 
 
 def _said_value(value: Any, b: roundtrip.Builder) -> Any:
-    """A correction's `was` or `now` as written to the file."""
+    """A correction's `was` or `now` as written to the file (`now: null`: cleared)."""
+    if value is None:
+        return None
     if isinstance(value, (list, tuple)):
         return b.seq([b.text(v) for v in value], flow=True)
     return b.number(value) if isinstance(value, (int, float)) else b.text(str(value))
@@ -426,6 +431,11 @@ def correct(ws: Workspace, programme_id: str, priority_id: str, new: NewCorrecti
         if not changes:
             already = "; ".join(f"{field} {_said(getattr(current, field))!r}" for field in new.changes)
             raise EditRefused(f"the correction changes nothing: the {kind} {name} of {where_text} already says {already}")
+        corrected = replace(current, **{field: said_as_field(current, field, now) for field, _, now in changes})
+        if isinstance(corrected, Entry) and corrected.reason and corrected.status in [s.id for s in programme.statuses] \
+                and not programme.status(corrected.status).reasoned:
+            raise EditRefused(f"the corrected entry would keep reason {corrected.reason!r}, but "
+                              f"{no_reason(programme, corrected.status)}; pass --reason none to clear it")
         drafter = _draft_author(programme, new.by, options, programme.path)
         author = drafter or new.by.strip()
         order = spec.PRIORITY.field_names()
@@ -458,7 +468,8 @@ def correct(ws: Workspace, programme_id: str, priority_id: str, new: NewCorrecti
                 roundtrip.insert_key(node, "corrections", b.seq([item(b)]), order)
 
         what = f"{kind} {name}" if kind == "entry" else f"observation {name} of {new.indicator}"
-        lines = [f"{field}: {was if was is not None else '(nothing)'} -> {now}" for field, was, now in changes]
+        lines = [f"{field}: {was if was is not None else '(nothing)'} -> {now if now is not None else '(nothing)'}"
+                 for field, was, now in changes]
         summary = f"{ref}: {what} corrected on {new.date} ({'; '.join(lines)}){_draft_note(drafter)}"
         message = (f"{ref}: {'draft ' if drafter else ''}correction of {what} on {new.date}, "
                    f"by {author or options.author or 'unknown'}\n\n" + "\n".join(lines) + f"\nWhy: {new.why.strip()}")

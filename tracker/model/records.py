@@ -21,7 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from dataclasses import dataclass, field, replace
+from dataclasses import MISSING, dataclass, field, fields, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Optional
 
@@ -38,6 +38,12 @@ REVIEW_MODES = (REQUIRED, SELF_ALLOWED, OFF)
 #: What a correction may change, by the kind of record it corrects.
 ENTRY_FIELDS = ("status", "note", "sources", "reason")
 OBSERVATION_FIELDS = ("value", "source", "note")
+#: What a correction may clear (`now: null`): a record says nothing there afterwards.
+CLEARABLE = ("note", "sources", "reason", "source")
+
+#: The statuses of the default vocabulary whose entries may say why (`reason:`): a priority
+#: stalled, at risk or abandoned. A vocabulary of its own says so with `takes_reason:`.
+REASONED = ("at_risk", "stalled", "abandoned")
 
 _REF_RE = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:#([1-9]\d{0,5}))?$")
 
@@ -101,7 +107,13 @@ class StatusDef:
     needs_source: bool = False
     needs_note: bool = False
     rank: int = 0  # higher is better: orders statuses to tell improved from worsened
+    takes_reason: Optional[bool] = None  # None: as the default vocabulary does (REASONED)
     at: Where = field(default=(), compare=False, repr=False)
+
+    @property
+    def reasoned(self) -> bool:
+        """Whether an entry with this status may say why (`reason:`)."""
+        return self.takes_reason if self.takes_reason is not None else self.id in REASONED
 
 
 @dataclass(frozen=True)
@@ -116,9 +128,10 @@ class ReasonDef:
 
 @dataclass(frozen=True)
 class FieldChange:
-    """What one field of an entry or observation said (`was`), and says after a correction (`now`)."""
+    """What one field of an entry or observation said (`was`), and says after a correction (`now`;
+    None: nothing, the field is cleared)."""
 
-    now: Any
+    now: Any = None
     was: Any = None
     at: Where = field(default=(), compare=False, repr=False)
 
@@ -162,8 +175,17 @@ def _apply(record: Any, revisions: tuple[Correction, ...], day: dt.date, drafts:
     values: dict[str, Any] = {}
     for correction in applied:
         for name, change in correction.changes.items():
-            values[name] = tuple(change.now) if isinstance(change.now, list) else change.now
+            values[name] = said_as_field(record, name, change.now)
     return replace(record, **values, applied=applied)
+
+
+def said_as_field(record: Any, name: str, now: Any) -> Any:
+    """What a correction's `now` makes of the field `name` of `record`: a list becomes a tuple,
+    and nothing (None: cleared) the field's empty value."""
+    if now is None:
+        empty = {f.name: f.default for f in fields(record)}.get(name)
+        return None if empty is MISSING else empty
+    return tuple(now) if isinstance(now, list) else now
 
 
 @dataclass(frozen=True)

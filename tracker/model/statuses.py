@@ -23,13 +23,13 @@ DEFAULT_STATUSES: tuple[StatusDef, ...] = (
         "at_risk", "At risk", "#9a5400",
         "Work is under way but evidence points to delays, shortfalls or obstacles that put the "
         "priority in doubt. The note says why.",
-        needs_note=True, rank=1,
+        needs_note=True, rank=1, takes_reason=True,
     ),
     StatusDef(
         "stalled", "Stalled", "#a4262c",
         "No progress has been reported for a long time, or work has been paused. The note says "
         "why.",
-        needs_note=True, rank=0,
+        needs_note=True, rank=0, takes_reason=True,
     ),
     StatusDef(
         "unverifiable", "Cannot be verified", "#2f6b6b",
@@ -50,7 +50,7 @@ DEFAULT_STATUSES: tuple[StatusDef, ...] = (
     StatusDef(
         "abandoned", "Abandoned", "#6b3a7a",
         "The priority has been dropped, explicitly or by being replaced. It stays listed.",
-        final=True, rank=-1,
+        final=True, rank=-1, takes_reason=True,
     ),
 )
 

@@ -11,8 +11,8 @@ from typing import Any, Callable, Iterable, Optional
 
 from tracker.errors import InvalidData, Problem
 from tracker.model import fields as f
-from tracker.model.records import (ENTRY_FIELDS, OBSERVATION_FIELDS, Correction, Entry, Milestone, Point, Priority,
-                                   Programme, find_dated, is_pending, same_person)
+from tracker.model.records import (CLEARABLE, ENTRY_FIELDS, OBSERVATION_FIELDS, Correction, Entry, Milestone, Point, Priority,
+                                   Programme, find_dated, is_pending, said_as_field, same_person)
 from tracker.model.spec import PROGRAMME, ListOf, MapOf, Record
 from tracker.model.statuses import DEFAULT_REASONS, DEFAULT_STATUSES
 from tracker.model.yamlsafe import Document
@@ -102,6 +102,9 @@ def _walk_record(record: Record, value: Any, path: tuple, doc: Document, problem
     ok = True
     for fld in record.fields:
         raw = value.get(fld.name)
+        if raw is None and fld.nullable and fld.name in value:
+            kwargs[fld.name] = None
+            continue
         if raw is None:
             if fld.required:
                 message = (f"required field {fld.name!r} is empty" if fld.name in value
@@ -181,6 +184,15 @@ def _check_reason(programme: Programme, entry: Entry, where: tuple, doc: Documen
     if entry.reason not in ids:
         out.append(doc.problem(where, f"expected one of {', '.join(ids)} but got {entry.reason!r}"
                                       f"{f.did_you_mean(entry.reason, ids)}"))
+    elif not programme.status(entry.status).reasoned:
+        out.append(doc.problem(where, no_reason(programme, entry.status)))
+
+
+def no_reason(programme: Programme, status: str) -> str:
+    """Why an entry with `status` may not carry a reason, naming the statuses that may."""
+    may = [s.id for s in programme.statuses if s.reasoned]
+    return (f"status {status!r} takes no reason: a reason says why a priority stalled, is at risk or was "
+            f"abandoned (statuses that take one: {', '.join(may) or 'none'})")
 
 
 def _check_review(programme: Programme, item: Any, what: str, doc: Document, out: list[Problem]) -> None:
@@ -250,7 +262,11 @@ def _check_corrections(programme: Programme, priority: Priority, doc: Document, 
                 out.append(doc.problem(where, f"a correction of an {kind} may change {', '.join(allowed)}, "
                                               f"not {name!r}", key=True))
                 continue
-            now = _checked_value(programme, name, change.now, where + ("now",), doc, out, refs)
+            if change.now is None and name not in CLEARABLE:
+                out.append(doc.problem(where + ("now",), f"the {name} cannot be cleared: say what it is now"))
+                continue
+            now = None if change.now is None else _checked_value(programme, name, change.now, where + ("now",), doc,
+                                                                   out, refs)
             if now is _BAD:
                 continue
             said = _said(getattr(before, name))
@@ -262,7 +278,7 @@ def _check_corrections(programme: Programme, priority: Priority, doc: Document, 
             if _said(now) == said:
                 out.append(doc.problem(where + ("now",), f"changes nothing: the {kind} already says {said!r}"))
                 continue
-            after = _replace(after, **{name: tuple(now) if isinstance(now, list) else now})
+            after = _replace(after, **{name: said_as_field(after, name, now)})
         if isinstance(after, Entry) and after is not before:
             status = programme.status(after.status) if after.status in [s.id for s in programme.statuses] else None
             if status is not None and status.needs_source and not after.sources:
@@ -273,6 +289,11 @@ def _check_corrections(programme: Programme, priority: Priority, doc: Document, 
                 out.append(doc.problem(correction.at + ("changes",),
                                        f"the corrected entry has status {after.status!r}, which must carry "
                                        "a note saying why"))
+            if status is not None and after.reason and not status.reasoned:
+                out.append(doc.problem(correction.at + ("changes",),
+                                       f"the corrected entry would keep reason {after.reason!r}, but "
+                                       f"{no_reason(programme, after.status)}; clear it (reason: {{was: "
+                                       f"{after.reason}, now: null}})"))
         current[id(target)] = after
         previous[id(target)] = correction
 

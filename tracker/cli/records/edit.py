@@ -18,7 +18,7 @@ import click
 
 from tracker.cli.common import DATE, Checked, Context, NumberType, Reference, missing, pass_context, today
 from tracker.edit import operations as edit
-from tracker.model.fields import PartialDate, Slug, SourceRef, Text, Url
+from tracker.model.fields import PartialDate, Slug, SourceRef, StatusId, Text, Url
 from tracker.model.lookup import check_status, find_indicator, find_milestone, find_priority
 from tracker.model.records import Programme
 from tracker.model.spec import SOURCE_KINDS
@@ -81,8 +81,9 @@ def _options(allow_future: bool, commit: bool, author: str = "") -> edit.Options
               help="Source id from the programme's registry, or a URL; repeat for several.")
 @click.option("--date", "day", type=DATE, help="Date of the assessment (default: today).")
 @click.option("--by", help="Who made the assessment (the draft's author when the programme reviews records).")
-@click.option("--reason", help="Why it stalled, is at risk or was abandoned: a reason id from the programme's "
-                               "vocabulary (not_prioritised, reversed, lacks_funding...).")
+@click.option("--reason", type=Checked(StatusId("reason"), "REASON"),
+              help="Why it stalled, is at risk or was abandoned (those statuses only): a reason id from the "
+                   "programme's vocabulary (not_prioritised, reversed, lacks_funding...).")
 @edit_options
 @pass_context
 def update(obj: Context, ref: tuple[str, str], status: Optional[str], note: Optional[str],
