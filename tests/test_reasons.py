@@ -89,7 +89,7 @@ def test_the_method_version_is_on_every_edition_and_its_change_in_what_changed(t
     assert "This edition follows method version 2026.1." in text
     assert "progress up to 2025-03-31, method version 2026.1." in text  # the colophon
     path = root / "policies" / "harbour.yaml"
-    path.write_text(path.read_text().replace('method_version: "2026.1"', "method_version: 2026.2"))
+    path.write_text(path.read_text().replace('method_version: "2026.1"', 'method_version: "2026.2"'))
     report(root, "2025-04-30")
     changed = section(html_text(edition(root, "2025-04-30")), "What changed since the previous edition Changes",
                       "Corrections")
@@ -104,8 +104,21 @@ def test_the_method_version_is_on_every_edition_and_its_change_in_what_changed(t
     assert "The method changed" not in html_text(edition(root, "2025-05-31"))
 
 
-@pytest.mark.parametrize("written, shown", [("2027", "2027"), ('"2026.10"', "2026.10"), ("v3 (2026)", "v3 (2026)")])
+@pytest.mark.parametrize("written, shown", [('"2027"', "2027"), ('"2026.10"', "2026.10"), ("v3 (2026)", "v3 (2026)")])
 def test_method_version_is_free_text(tmp_path: Path, written: str, shown: str) -> None:
     root = workspace(tmp_path, HARBOUR.replace('method_version: "2026.1"', f"method_version: {written}"))
     report(root, "2025-03-31")
     assert f"This edition follows method version {shown}." in html_text(edition(root, "2025-03-31"))
+
+
+@pytest.mark.parametrize("written", ["2026.10", "2027", "1e3", "0x1F", "-2.50", "2026.1"])
+def test_a_method_version_yaml_reads_as_a_number_is_refused_with_a_hint_to_quote_it(tmp_path: Path,
+                                                                                   written: str) -> None:
+    root = workspace(tmp_path, HARBOUR.replace('method_version: "2026.1"', f"method_version:  {written}"))
+    result = run(root, "validate")
+    assert result.exit_code == 1
+    [problem] = problems(result)
+    assert problem.startswith("policies/harbour.yaml:5:18: method_version: expected text but got the number ")
+    assert problem.endswith(f"YAML reads {written} written without quotes as a number; write it in quotes, "
+                            f'"{written}"')
+    assert run(root, "report", "--as-of", "2025-03-31", "--format", "html").exit_code == 1  # nothing rendered

@@ -66,6 +66,10 @@ def walk(node: Any, value: Any, path: tuple, doc: Document, problems: list[Probl
     try:
         return node.check(value)
     except f.Bad as bad:
+        written = doc.written(path) if isinstance(node, f.Label) else None
+        if written and isinstance(value, (int, float)) and not isinstance(value, bool):
+            bad = f.Bad(f"expected text but got the number {value!r}: YAML reads {written} written without quotes "
+                        f"as a number; write it in quotes, \"{written}\"")
         problems.append(doc.problem(path, str(bad)))
         return FAILED
 
