@@ -115,3 +115,12 @@ def test_a_programme_says_which_of_its_statuses_take_a_reason(tmp_path: Path) ->
     assert result.exit_code == 1
     assert problems(result)[0].endswith("status 'stalled' takes no reason: a reason says why a priority stalled, is "
                                         "at risk or was abandoned (statuses that take one: blocked)")
+
+
+def test_a_draft_correction_clearing_a_reason_is_described_as_cleared(tmp_path: Path) -> None:
+    root = workspace(tmp_path, HARBOUR.replace('method_version: "2026.1"\n', 'method_version: "2026.1"\nreview: required\n'))
+    result = run(root, "correct", "harbour/ferry", "--entry", "2025-01-10", "--status", "in_progress",
+                 "--reason", "none", "--why", "A boat was found.", "--date", "2025-02-01", "--by", "ana")
+    assert result.exit_code == 0, result.stderr
+    result = run(root, "reject", "harbour", "--all", "--by", "bob", "--why", "No boat yet.", "--date", "2025-02-02")
+    assert "correction of entry 2025-01-10 on 2025-02-01: status 'in_progress', reason cleared (by ana)" in result.stdout

@@ -479,7 +479,8 @@ class Pending:
         elif self.kind == MILESTONE:
             text = f"{where}/{item.id}: milestone done on {self.ref}"
         else:
-            changed = ", ".join(f"{name} {change.now!r}" for name, change in item.changes.items())
+            changed = ", ".join(f"{name} {'cleared' if change.now is None else repr(change.now)}"
+                                for name, change in item.changes.items())
             text = f"{where}: correction of {item.target} on {self.ref}: {changed}"
         return text + f" (by {self.by or 'unknown'})"
 
