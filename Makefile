@@ -19,26 +19,39 @@ export UV_PREVIEW_FEATURES := build-dependency-hashes
 SYNC   = @echo "$(UV) sync --locked $(1)"; $(UV) sync --locked --quiet $(1) || { echo "make: uv sync \
 failed; if uv.lock is out of date with pyproject.toml, run make lock (README, Dependencies) and commit uv.lock" >&2; exit 1; }
 
-.PHONY: report test bench bench-quick bytecode system-deps system-deps-test lock upgrade uv-pin clean
+.PHONY: report test bench bench-quick bytecode catalogs messages system-deps system-deps-test lock upgrade uv-pin clean
 
-report: $(VENV)/.installed bytecode
+report: $(VENV)/.installed bytecode catalogs
 	$(BIN)/tracker report
 
-test: $(VENV)/.installed-test node_modules/.installed bytecode
+test: $(VENV)/.installed-test node_modules/.installed bytecode catalogs
 	$(BIN)/python -m mypy
 	$(BIN)/python -m pytest -q
 
 # Benchmarks (bench/README.md): ratios measured side by side, a few minutes; bench-quick ~1 minute.
-bench: $(VENV)/.installed-bench bytecode
+bench: $(VENV)/.installed-bench bytecode catalogs
 	$(BIN)/python bench/run.py
 
-bench-quick: $(VENV)/.installed-bench bytecode
+bench-quick: $(VENV)/.installed-bench bytecode catalogs
 	$(BIN)/python bench/run.py --quick
 
 # The editable install compiles nothing, and with PYTHONDONTWRITEBYTECODE set no run would
 # either: every command would compile tracker anew (about 40 ms). Compile what changed.
 bytecode: | $(BIN)/python
 	$(BIN)/python -m compileall -q tracker
+
+# tracker's own words in each language (README, Languages): every install compiles the catalogs,
+# tracker/locale/<lang>/LC_MESSAGES/tracker.po -> tracker.mo (never committed); `make messages`
+# extracts the words from the code and templates into tracker.pot and merges them into each catalog
+# (keeping each catalog's header: its Plural-Forms decide ngettext).
+catalogs: | $(BIN)/python
+	$(BIN)/python -m tracker.i18n.catalogs
+
+messages: | $(BIN)/python
+	$(BIN)/pybabel extract -F tracker/locale/babel.cfg -k words -k nwords:1,2 -k N_ -k w --no-location \
+	  --omit-header --sort-output -o tracker/locale/tracker.pot tracker
+	$(BIN)/pybabel update -D tracker -i tracker/locale/tracker.pot -d tracker/locale --no-fuzzy-matching \
+	  --ignore-obsolete
 
 system-deps:
 	bash scripts/system-deps.sh runtime

@@ -7,7 +7,7 @@ Issue 12 asks that `tracker update` on a programme of 2,000 priorities (about 32
 `generate.py programme DIR --priorities 2000 --shape small`) take under twice as long as
 `tracker validate` of the same file, and that concurrent updates of it all land (each waits
 for the file's lock, at most 60 seconds). The two commands alternate, run after run, each in a
-fresh process (`run.measure`), and the ratio is of their medians. `make bench` runs this too.
+fresh process (`measure.measure`), and the ratio is of their medians. `make bench` runs this too.
 """
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 import generate  # noqa: E402
-from run import TRACKER, measure, median, ms  # noqa: E402
+from measure import TRACKER, measure, median, ms  # noqa: E402
 
 TARGET = 2.0  # update time / validate time
 

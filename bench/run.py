@@ -21,7 +21,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Optional
 
@@ -30,37 +29,10 @@ REPO = HERE.parent
 sys.path.insert(0, str(HERE))
 
 import generate  # noqa: E402
+import import_rows  # noqa: E402
+from measure import PY, TRACKER, Sample, measure, median, ms  # noqa: E402,F401
+import languages  # noqa: E402
 import sources as source_checks  # noqa: E402
-
-PY = sys.executable
-SCRIPT = Path(PY).with_name("tracker")
-TRACKER = [str(SCRIPT)] if SCRIPT.exists() else [PY, "-m", "tracker"]
-
-
-@dataclass(frozen=True)
-class Sample:
-    wall: float
-    cpu: float
-    rss_mib: float
-
-
-def measure(cmd: list[str], env: Optional[dict[str, str]] = None) -> Sample:
-    """Run `cmd` to completion; its wall time, CPU time and peak RSS (exit on failure)."""
-    with tempfile.TemporaryFile() as err:
-        start = time.perf_counter()
-        process = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err, stdin=subprocess.DEVNULL, env=env)
-        _, status, usage = os.wait4(process.pid, 0)
-        wall = time.perf_counter() - start
-        process.returncode = os.waitstatus_to_exitcode(status)
-        if process.returncode != 0:
-            err.seek(0)
-            sys.exit(f"bench: command failed ({process.returncode}): {' '.join(cmd)}\n{err.read().decode(errors='replace')}")
-    return Sample(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024)
-
-
-def median(samples: list[Sample]) -> Sample:
-    return Sample(*(statistics.median(getattr(s, f) for s in samples) for f in ("wall", "cpu", "rss_mib")))
-
 
 def report_cmd(root: Path, as_of: str, *args: str) -> list[str]:
     return [*TRACKER, "--root", str(root), "report", "--as-of", as_of, *args]
@@ -114,7 +86,9 @@ def default_programme(work: Path, runs: int) -> dict[str, Any]:
         source = REPO / "tracker" / "data" / "digital-silk-road.yaml"
     shutil.copy(source, root / "policies")
     as_of = "2025-12-31"
-    subprocess.run(report_cmd(root, as_of, "--format", "all", "--force"), check=True, stdout=subprocess.DEVNULL)
+    # The English edition alone: the Chinese one is measured by bench/languages.py.
+    subprocess.run(report_cmd(root, as_of, "--format", "all", "--force", "--lang", "en"), check=True,
+                   stdout=subprocess.DEVNULL)
     folder = root / "reports" / "digital-silk-road"
     html, pdf = folder / f"digital-silk-road-{as_of}.html", folder / f"digital-silk-road-{as_of}.pdf"
     extras = work / "attachments"
@@ -127,9 +101,9 @@ def default_programme(work: Path, runs: int) -> dict[str, Any]:
     bare = [PY, "-c", "import click, jinja2, yaml"]
     tracker_pdf, floor_pdf, tracker_html, imports = [], [], [], []
     for _ in range(runs):
-        tracker_pdf.append(measure(report_cmd(root, as_of, "--format", "pdf", "--force")))
+        tracker_pdf.append(measure(report_cmd(root, as_of, "--format", "pdf", "--force", "--lang", "en")))
         floor_pdf.append(measure(floor))
-        tracker_html.append(measure(report_cmd(root, as_of, "--format", "html", "--force")))
+        tracker_html.append(measure(report_cmd(root, as_of, "--format", "html", "--force", "--lang", "en")))
         imports.append(measure(bare))
     importtime = subprocess.run([PY, "-X", "importtime", "-m", "tracker", "--root", str(root), "report",
                                  "--as-of", as_of, "--format", "html", "--force"],
@@ -228,7 +202,13 @@ def main() -> int:
     parser.add_argument("--edit-priorities", type=int, default=2000,
                         help="priorities of the programme edited by (5) (default 2000, as issue 12 asks)")
     parser.add_argument("--json", type=Path, help="also write the results here")
+    parser.add_argument("--import-only", action="store_true",
+                        help="only section 7: tracker import of 10,000 rows against tracker validate (bench/import_rows.py)")
     args = parser.parse_args()
+    if args.import_only:
+        with tempfile.TemporaryDirectory(prefix="tracker-bench-") as tmp:
+            print("\n".join(import_rows.render(import_rows.measure(Path(tmp), 2_000 if args.quick else 10_000))))
+        return 0
     runs = args.runs or (1 if args.quick or args.issue else 3)
     sizes = [int(s) for s in (args.sizes or ("4,10" if args.quick else "10,100,400" if args.issue else "10,100")).split(",")]
     count = args.portfolio or (4 if args.quick else 100 if args.issue else 8)
@@ -240,23 +220,24 @@ def main() -> int:
         one = default_programme(work, runs)
         rows = scale(work, sizes)
         many = portfolio(work, count, min(runs, 2), jobs)  # the longest commands: two runs at most
+        chinese = languages.measure_languages(work, runs, repo=REPO, here=HERE, py=PY, report_cmd=report_cmd,
+                                              measure=measure, median=median, pdf_facts=pdf_facts)
         checks = source_checks.measure(work / "sources", runs=1 if args.quick else 2)
         import edits  # bench/edits.py, which imports this module's helpers
 
         edited = edits.edits(work, args.edit_priorities, max(runs, 5), 8)  # seconds each: five runs at least
+        imported = import_rows.measure(work, 2_000 if args.quick else 10_000)
     elapsed = time.perf_counter() - started
     text = render(one, rows, many, runs, jobs, load_before, os.getloadavg(), elapsed, checks)
     section, targets = edits.render(edited)  # (6) goes before the targets, its targets at their end
+    section = [*section, "", *import_rows.render(imported)]  # and (7) after it
     print(text.replace("\n## Targets\n", "\n" + "\n".join(section) + "\n\n## Targets\n") + "\n" + "\n".join(targets))
+    print("\n".join(languages.render(chinese, ms)))
     if args.json:
         args.json.write_text(json.dumps({"default": one, "scale": rows, "portfolio": many, "sources": checks,
-                                         "edits": edited},
+                                         "edits": edited, "import": imported, "languages": chinese},
                                         default=vars, indent=1))
     return 0
-
-
-def ms(seconds: float) -> str:
-    return f"{seconds * 1000:,.0f} ms"
 
 
 def render(one: dict[str, Any], rows: list[dict[str, Any]], many: dict[str, Any], runs: int, jobs: int,

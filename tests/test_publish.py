@@ -4,6 +4,7 @@ Editions are rendered once per session (`rendered`) and copied into each test's 
 """
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
@@ -92,8 +93,11 @@ def test_index_lists_every_edition_newest_first_with_links_and_counts(ws: Path) 
     hrefs = [a["href"] for a in page.all("a")]
     assert hrefs == [
         "water-plan/water-plan-2024-06-30.html", "water-plan/water-plan-2024-06-30.pdf",
+        "water-plan/water-plan-2024-06-30.csv.zip", "water-plan/water-plan-2024-06-30.xlsx",
         "air-plan/air-plan-2024-03-31.html",  # Clean Air Plan sorts before Clean Water Plan on the same date
+        "air-plan/air-plan-2024-03-31.csv.zip", "air-plan/air-plan-2024-03-31.xlsx",
         "water-plan/water-plan-2024-03-31.html",
+        "water-plan/water-plan-2024-03-31.csv.zip", "water-plan/water-plan-2024-03-31.xlsx",
         "feed.xml",
     ]
     for href in hrefs:
@@ -237,3 +241,32 @@ def test_invalid_programme_data_stops_publishing(ws: Path) -> None:
     assert result.exit_code == 1
     assert result.stderr.startswith("policies/water-plan.yaml:5:9: priorities[0].id: expected an id")
     assert not (ws / "reports" / "index.html").exists()
+
+
+def test_each_edition_offers_its_data_as_of_its_date(ws: Path) -> None:
+    import csv
+    import io
+    import zipfile
+
+    import openpyxl
+
+    assert publish(ws).exit_code == 0
+    folder = ws / "reports" / "water-plan"
+    archive = zipfile.ZipFile(folder / "water-plan-2024-03-31.csv.zip")
+    assert archive.namelist() == ["statuses.csv", "observations.csv", "indicators.csv", "milestones.csv",
+                                  "sources.csv"]
+    assert {info.date_time for info in archive.infolist()} == {(2024, 3, 31, 0, 0, 0)}
+    statuses = list(csv.DictReader(io.StringIO(archive.read("statuses.csv").decode("utf-8"))))
+    assert [(r["priority"], r["date"], r["status"]) for r in statuses] == [
+        ("pipes", "2024-01-10", "in_progress"), ("meters", "2024-02-01", "not_started")]  # not May's at_risk
+    book = openpyxl.load_workbook(folder / "water-plan-2024-06-30.xlsx")
+    assert [row[2:4] for row in book["statuses"].iter_rows(min_row=2, values_only=True)] == [
+        (dt.datetime(2024, 1, 10), "in_progress"), (dt.datetime(2024, 5, 2), "at_risk"),
+        (dt.datetime(2024, 2, 1), "not_started")]
+    assert [row[4] for row in book["observations"].iter_rows(min_row=2, values_only=True)] == [12.5]
+    feed = (ws / "reports" / "feed.xml").read_text(encoding="utf-8")
+    assert 'rel="related" type="application/zip" href="water-plan/water-plan-2024-06-30.csv.zip"' in feed
+    # Published again: the data files are left alone (same bytes, same dates).
+    stamps = {p.name: p.stat().st_mtime_ns for p in folder.glob("*.csv.zip")}
+    assert publish(ws).exit_code == 0
+    assert {p.name: p.stat().st_mtime_ns for p in folder.glob("*.csv.zip")} == stamps

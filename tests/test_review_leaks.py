@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from tests.trust_support import HARBOUR, data, edition, html_text, problems, report, run, workspace
-from tracker.digest import corrections
+from tracker.report.content.corrections import lines as emailed
+from tracker.report.content.language import Language
 from tracker.model.records import Correction, Entry, FieldChange, Priority
 from tracker.model.workspace import Workspace
 from tracker.report.run.snapshot import data_as_of
@@ -220,7 +221,7 @@ def test_a_corrected_record_whose_date_has_several_is_named_with_its_number(tmp_
     ok(root, "correct", "harbour/quay", "--entry", "2025-03-01#1", "--note", "Piles done.", "--why", "Typo.",
        "--date", "2025-03-06")
     programme = Workspace.at(root).load_all()[0]
-    lines = [v.line() for v in corrections.made_between(programme, dt.date(2025, 3, 2), dt.date(2025, 4, 1))]
+    lines = emailed(Language(programme, programme.language), dt.date(2025, 3, 2), dt.date(2025, 4, 1))
     assert [line.split(": ", 2)[1] for line in lines] == [
         "Rebuild the quay, Berths open, the figure of 2025-02-01#2", "Rebuild the quay, the status entry of 2025-03-01#1"]
     report(root, "2025-04-01")

@@ -11,16 +11,32 @@ from typing import Any
 
 @dataclass(frozen=True, order=True)
 class Problem:
-    """One thing wrong with one file, at one place."""
+    """One thing wrong with one file, at one place: `PATH:LINE:COLUMN: FIELD: MESSAGE`.
+
+    In a workbook (`sheet` set) the place is a cell, written as spreadsheets name it:
+    `PATH:SHEET!A1: FIELD: MESSAGE`, with `line` its row and `column` its column (1-based).
+    """
 
     path: str
     line: int
     column: int
     field: str
     message: str
+    sheet: str = ""
 
     def __str__(self) -> str:
+        if self.sheet:
+            return f"{self.path}:{self.sheet}!{column_letters(self.column)}{self.line}: {self.field}: {self.message}"
         return f"{self.path}:{self.line}:{self.column}: {self.field}: {self.message}"
+
+
+def column_letters(column: int) -> str:
+    """A spreadsheet's name of a 1-based column number: 1 -> A, 27 -> AA."""
+    letters = ""
+    while column > 0:
+        column, rest = divmod(column - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters or "A"
 
 
 class TrackerError(Exception):
@@ -45,6 +61,13 @@ class InvalidData(TrackerError):
 
     def lines(self) -> list[str]:
         return [str(problem) for problem in self.problems]
+
+
+class UsageProblem(TrackerError):
+    """A command asked for something the data cannot give (a language no programme is published
+    in); exit code 2, like any usage error."""
+
+    exit_code = 2
 
 
 class NotFound(TrackerError):

@@ -1,6 +1,8 @@
 """The one Jinja environment factory: reports, email and the archive page all render through it.
 
 Autoescape is on (plain-text email templates, `*.txt`, excepted), undefined names are errors.
+Templates say their own words through Jinja's i18n extension (`{% trans %}`, `_()`), in the
+language the environment is made for: tracker's gettext catalogs (tracker/i18n/catalogs.py).
 With a template folder (--template-dir), templates are looked up there first; the shipped ones
 stay reachable as "default:NAME", so an override can `{% extends "default:report.html" %}` and
 replace a single block, and a stylesheet override can `{% include "default:report.css" %}`.
@@ -18,8 +20,8 @@ TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 @lru_cache(maxsize=8)
 def environment(template_dir: Optional[str] = None,
-                filters: tuple[tuple[str, Callable[..., str]], ...] = ()) -> jinja2.Environment:
-    """The environment for templates in `template_dir` (first) and the shipped ones."""
+                filters: tuple[tuple[str, Callable[..., str]], ...] = (), lang: str = "en") -> jinja2.Environment:
+    """The environment for templates in `template_dir` (first) and the shipped ones, speaking `lang`."""
     defaults = jinja2.FileSystemLoader(str(TEMPLATES))
     loaders: list[jinja2.BaseLoader] = []
     if template_dir:
@@ -33,7 +35,11 @@ def environment(template_dir: Optional[str] = None,
         lstrip_blocks=True,
         keep_trailing_newline=True,
         bytecode_cache=_bytecode_cache(),
+        extensions=["jinja2.ext.i18n"],
     )
+    from tracker.i18n.catalogs import translations
+
+    env.install_gettext_translations(translations(lang), newstyle=True)  # type: ignore[attr-defined]
     env.filters.update(dict(filters))
     return env
 

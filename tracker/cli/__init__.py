@@ -21,9 +21,10 @@ COMMAND_MODULES = {
     "validate": "records.validate", "schema": "records.schema", "init": "records.init",
     "status": "records.status", "history": "records.history",
     "update": "records.edit", "record": "records.edit", "milestone": "records.edit", "source": "records.edit",
+    "import": "records.imports",
     "correct": "records.correct", "review": "records.review", "approve": "records.review", "reject": "records.review",
     "report": "editions.report", "distribute": "editions.distribute", "publish": "editions.publish",
-    "sources": "editions.sources",
+    "translate": "editions.translate", "sources": "editions.sources", "export": "editions.export",
 }
 
 

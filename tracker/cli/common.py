@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from typing import Any, Optional
 
 import click
 
-from tracker.model.fields import MAX_SLUG, SLUG_RE, Bad, parse_date
+from tracker.model.fields import MAX_SLUG, SLUG_RE, Bad, LanguageTag, parse_date
 from tracker.model.workspace import Workspace
 
 
@@ -56,9 +57,21 @@ class DateType(click.ParamType):
 DATE = DateType()
 
 
+#: Fixes what `today()` returns (YYYY-MM-DD), for tests and for rehearsing a scheduled run:
+#: read here and nowhere else (README, "Schedules"; docs/automation.md).
+TODAY_VARIABLE = "TRACKER_TODAY"
+
+
 def today() -> dt.date:
-    """The only place the clock is read: the default as-of date of a command."""
-    return dt.date.today()
+    """The only place the clock is read: the default as-of date of a command, and the day up to
+    which scheduled editions are due. `TRACKER_TODAY=YYYY-MM-DD` in the environment fixes it."""
+    fixed = os.environ.get(TODAY_VARIABLE)
+    if fixed is None or fixed == "":
+        return dt.date.today()
+    try:
+        return parse_date(fixed)
+    except Bad as bad:
+        raise click.UsageError(f"{TODAY_VARIABLE}={fixed!r} in the environment: {bad}") from None
 
 
 class Reference(click.ParamType):
@@ -137,3 +150,18 @@ class Checked(click.ParamType):
             return str(self.check.check(value))
         except Bad as bad:
             self.fail(str(bad), param, ctx)
+
+
+class LanguageType(click.ParamType):
+    """A BCP 47 language tag (en, zh-Hans), checked as the programme file's `languages` are."""
+
+    name = "LANG"
+
+    def convert(self, value: Any, param: Optional[click.Parameter], ctx: Optional[click.Context]) -> str:
+        try:
+            return str(LanguageTag().check(value))
+        except Bad as bad:
+            self.fail(str(bad), param, ctx)
+
+
+LANGUAGE = LanguageType()

@@ -1,6 +1,8 @@
 """Corrections as readers are told about them: what was said, what is said now, and why.
 
-Shared by the report (its Corrections section and appendix), the email and `tracker history`.
+Shared by the report (its Corrections section and appendix), the email and `tracker history`;
+the report and the email say it in an edition's language (report/content/corrections.py), with
+the words marked here.
 A correction counts from its date, and only once published (a draft correction counts from
 the day it was approved), with its record, after the corrections it builds on
 (`Priority.corrections_until`).
@@ -11,11 +13,20 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Optional
 
-from tracker.model.records import Correction, Entry, Point, Priority, Programme, ref_of
+from tracker.model.records import Correction, Priority, Programme, ref_of
 
-FIELD_LABELS = {"status": "Status", "note": "Note", "sources": "Sources", "reason": "Reason",
-                "value": "Value", "source": "Source"}
-NOTHING = "(nothing)"
+
+def N_(message: str) -> str:
+    """Marks tracker's own words for translation (an edition says them in its language)."""
+    return message
+
+
+FIELD_LABELS = {"status": N_("Status"), "note": N_("Note"), "sources": N_("Sources"), "reason": N_("Reason"),
+                "value": N_("Value"), "source": N_("Source")}
+#: The same, inside a sentence ("status was In progress, now At risk").
+FIELD_NAMES = {"status": N_("status"), "note": N_("note"), "sources": N_("sources"), "reason": N_("reason"),
+               "value": N_("value"), "source": N_("source")}
+NOTHING = N_("(nothing)")
 
 
 @dataclass(frozen=True)
@@ -35,6 +46,7 @@ class CorrectionView:
     what: str  # "the status entry of 2024-03-01" / "Kilometres built, the figure of 2024-03-01#2"
     record_date: Optional[dt.date]  # date of the entry or observation corrected
     changes: tuple[Said, ...]
+    record_number: Optional[int] = None  # N of DATE#N, when readers were shown several records of that date
 
     @property
     def date(self) -> dt.date:
@@ -47,11 +59,6 @@ class CorrectionView:
     @property
     def by(self) -> str:
         return self.correction.by
-
-    def line(self) -> str:
-        """One line for plain text: `2024-04-01: Build roads, the status entry of 2024-02-01: ...`."""
-        changed = "; ".join(f"{s.label.lower()} was {s.was}, now {s.now}" for s in self.changes)
-        return f"{self.date.isoformat()}: {self.priority.title}, {self.what}: {changed}. Why: {self.why}"
 
 
 def _number(value: Any) -> str:
@@ -93,24 +100,30 @@ def _named(records: tuple[Any, ...], record: Any, as_of: Optional[dt.date]) -> s
     return ref_of(shown if any(r is record for r in shown) else records, record)
 
 
+def _number_of(named: str) -> Optional[int]:
+    return int(named.partition("#")[2]) if "#" in named else None
+
+
 def view(programme: Programme, priority: Priority, correction: Correction,
          as_of: Optional[dt.date] = None) -> CorrectionView:
     """The correction in a reader's words; `as_of`, the edition's date, decides how its record is named."""
     record = priority.corrected(correction)
     unit = ""
     if correction.entry:
-        what = f"the status entry of {_named(priority.history, record, as_of) if record else correction.entry}"
+        named = _named(priority.history, record, as_of) if record else correction.entry
+        what = f"the status entry of {named}"
     else:
         indicator = priority.indicator(correction.indicator)
         unit = indicator.unit if indicator else ""
         title = indicator.title if indicator else correction.indicator
-        named = _named(indicator.observations, record, as_of) if record and indicator else correction.observation
+        named = _named(indicator.observations, record, as_of) if record and indicator else correction.observation or ""
         what = f"{title}, the figure of {named}"
     said = []
     for name, change in correction.changes.items():
         said.append(Said(name, FIELD_LABELS.get(name, name), shown(programme, name, change.was, unit),
                          shown(programme, name, change.now, unit)))
-    return CorrectionView(priority, correction, what, record.date if record else None, tuple(said))
+    return CorrectionView(priority, correction, what, record.date if record else None, tuple(said),
+                          _number_of(named) if record else None)
 
 
 def log(programme: Programme, as_of: dt.date) -> list[CorrectionView]:
@@ -122,10 +135,3 @@ def made_between(programme: Programme, since: Optional[dt.date], as_of: dt.date)
     """Corrections readers learn of in (since, as_of]: published by `as_of` but not by `since`."""
     known = {id(c) for _, c in programme.corrections_until(since)} if since is not None else set()
     return [v for v in log(programme, as_of) if id(v.correction) not in known]
-
-
-def entry_mark(record: Entry | Point) -> str:
-    """`corrected on 2024-04-01: why` for an entry or figure shown corrected; "" when it is not."""
-    if not record.applied:
-        return ""
-    return "; ".join(f"corrected on {c.date.isoformat()}: {c.why}" for c in record.applied)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Optional
+from typing import Callable, Optional
 
 from tracker.digest import changes, overview
 from tracker.model.records import Programme
@@ -49,40 +49,61 @@ def counts_line(counts: list[Count]) -> str:
     return "; ".join(f"{c.label}: {c.count}" for c in counts)
 
 
-def what_changed(programme: Programme, since: Optional[dt.date], as_of: dt.date) -> list[Change]:
+@dataclass(frozen=True)
+class Wording:
+    """How `what_changed` words things: English and ISO dates unless a caller (an edition in
+    another language) passes its own translations, formats and texts."""
+
+    words: Callable[[str], str] = lambda message: message
+    date: Callable[[Optional[dt.date]], str] = lambda day: day.isoformat() if day else ""
+    number: Callable[[float], str] = lambda value: number(value)
+    label: Optional[Callable[[str], str]] = None  # status id -> label
+    text: Callable[[object, str], str] = lambda record, name: str(getattr(record, name))
+
+
+def what_changed(programme: Programme, since: Optional[dt.date], as_of: dt.date,
+                 wording: Wording = Wording()) -> list[Change]:
     """Priorities with anything new in (since, as_of], in programme order.
 
     With no previous edition (`since` is None) every priority is listed with its status and
     the date of that assessment, without the history that led there.
     """
     out = []
-    label = (lambda entry: programme.status(entry.status).label if entry else NO_ENTRY_LABEL)
+    w, day, text = wording.words, wording.date, wording.text
+    status_label = wording.label or (lambda status: programme.status(status).label)
+    label = (lambda entry: status_label(entry.status) if entry else w(NO_ENTRY_LABEL))
     if since is None:
         for priority in programme.priorities:
             entry = priority.latest_entry(as_of)
-            headline = f"{label(entry)} (assessed {entry.date.isoformat()})" if entry else NO_ENTRY_LABEL
-            out.append(Change(priority.id, priority.title, headline, ()))
+            headline = (w("{status} (assessed {date})").format(status=label(entry), date=day(entry.date)) if entry
+                        else w(NO_ENTRY_LABEL))
+            out.append(Change(priority.id, text(priority, "title"), headline, ()))
         return out
     for pc in changes.between(programme, since, as_of):
         if not pc.anything:
             continue
         if pc.status_changed and pc.before is None:
-            headline = f"first assessed: {label(pc.after)}"
+            headline = w("first assessed: {status}").format(status=label(pc.after))
         elif pc.status_changed:
-            headline = f"{label(pc.before)} → {label(pc.after)} ({pc.trend})"
+            headline = w("{before} → {after} ({trend})").format(before=label(pc.before), after=label(pc.after),
+                                                               trend=w(pc.trend))
         else:
-            headline = f"still {label(pc.after)}"
+            headline = w("still {status}").format(status=label(pc.after))
         details = []
         for entry in pc.entries:
             if entry is not pc.after or not pc.status_changed:
-                details.append(f"assessed {label(entry)} on {entry.date.isoformat()}")
+                details.append(w("assessed {status} on {date}").format(status=label(entry), date=day(entry.date)))
         for indicator, point in pc.observations:
-            details.append(f"{indicator.title}: {number(point.value)} {indicator.unit} ({point.date.isoformat()})")
+            details.append(w("{indicator}: {value} {unit} ({date})").format(
+                indicator=text(indicator, "title"), value=wording.number(point.value), unit=text(indicator, "unit"),
+                date=day(point.date)))
         for milestone in pc.completed:
-            details.append(f"milestone done: {milestone.title} ({_iso(milestone.done)})")
+            details.append(w("milestone done: {milestone} ({date})").format(milestone=text(milestone, "title"),
+                                                                            date=day(milestone.done)))
         for milestone in pc.slipped:
-            details.append(f"milestone overdue: {milestone.title} (was due {_iso(milestone.due)})")
-        out.append(Change(pc.priority.id, pc.priority.title, headline, tuple(details)))
+            details.append(w("milestone overdue: {milestone} (was due {date})").format(
+                milestone=text(milestone, "title"), date=day(milestone.due)))
+        out.append(Change(pc.priority.id, text(pc.priority, "title"), headline, tuple(details)))
     return out
 
 

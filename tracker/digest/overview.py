@@ -1,11 +1,12 @@
 """The status table: each priority's current status, last entry, next milestone, staleness, and
-whether that status rests only on sources whose links were found dead (archive/, tracker/evidence)."""
+whether that status rests only on sources whose links were found dead (archive/, tracker/evidence);
+and the programme's next scheduled edition."""
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Iterable, Mapping, Optional
 
 from tracker.evidence import state
 from tracker.model.records import Entry, Programme
@@ -35,6 +36,46 @@ class Row:
         for key in ("last_entry", "next_milestone_due"):
             out[key] = out[key].isoformat() if out[key] else None
         return out
+
+
+@dataclass(frozen=True)
+class EditionSchedule:
+    """Where a programme's edition schedule stands on a date."""
+
+    every: str
+    start: dt.date
+    next: Optional[dt.date]  # the first scheduled edition after the date
+    missing: tuple[dt.date, ...]  # scheduled editions on or before the date that are not rendered
+
+    @property
+    def overdue(self) -> bool:
+        return bool(self.missing)
+
+    def as_json(self) -> dict[str, Any]:
+        return {"every": self.every, "start": self.start.isoformat(),
+                "next": self.next.isoformat() if self.next else None,
+                "overdue": self.overdue, "missing": [day.isoformat() for day in self.missing]}
+
+    def line(self) -> str:
+        head = f"Next scheduled edition: {self.next.isoformat() if self.next else 'none'} (every {self.every} " \
+               f"from {self.start.isoformat()})"
+        if not self.missing:
+            return head + "; every scheduled edition is rendered"
+        shown = ", ".join(day.isoformat() for day in self.missing[:6]) + (", ..." if len(self.missing) > 6 else "")
+        count = len(self.missing)
+        return (head + f"; overdue: {count} scheduled edition{'s' if count > 1 else ''} not rendered ({shown}); "
+                "run tracker report --due")
+
+
+def edition_schedule(programme: Programme, as_of: dt.date, rendered: Iterable[dt.date]) -> Optional[EditionSchedule]:
+    """The programme's schedule on `as_of`, given the dates of the editions rendered; None
+    without a schedule."""
+    schedule = programme.editions
+    if schedule is None:
+        return None
+    done = set(rendered)
+    return EditionSchedule(schedule.every, schedule.start, schedule.next_after(as_of),
+                           tuple(day for day in schedule.dates(as_of) if day not in done))
 
 
 def rests_on_dead(entry: Optional[Entry], dead: frozenset[str]) -> tuple[str, ...]:
@@ -68,23 +109,25 @@ def rows(programme: Programme, as_of: dt.date, archive: Optional[Path] = None) -
     return out
 
 
-def as_json(programmes: list[Programme], as_of: dt.date, archive: Optional[Path] = None) -> dict[str, Any]:
-    return {
-        "as_of": as_of.isoformat(),
-        "programmes": [
-            {
-                "id": p.id,
-                "title": p.title,
-                "review_every_days": p.review_every_days,
-                "priorities": [r.as_json() for r in rows(p, as_of, archive)],
-            }
-            for p in programmes
-        ],
-    }
+def as_json(programmes: list[Programme], as_of: dt.date, archive: Optional[Path] = None,
+            schedules: Mapping[str, Optional[EditionSchedule]] = {}) -> dict[str, Any]:
+    out = []
+    for p in programmes:
+        schedule = schedules.get(p.id)
+        out.append({
+            "id": p.id,
+            "title": p.title,
+            "review_every_days": p.review_every_days,
+            "editions": schedule.as_json() if schedule else None,
+            "priorities": [r.as_json() for r in rows(p, as_of, archive)],
+        })
+    return {"as_of": as_of.isoformat(), "programmes": out}
 
 
-def as_table(programme: Programme, as_of: dt.date, archive: Optional[Path] = None) -> str:
-    """A plain-text table, one line per priority."""
+def as_table(programme: Programme, as_of: dt.date, archive: Optional[Path] = None,
+             schedule: Optional[EditionSchedule] = None) -> str:
+    """A plain-text table, one line per priority; then, for a programme with an edition schedule,
+    a line with its next scheduled edition and any overdue."""
     header = ("PRIORITY", "STATUS", "LAST ENTRY", "NEXT MILESTONE", "FLAGS")
     lines = []
     for r in rows(programme, as_of, archive):
@@ -102,4 +145,5 @@ def as_table(programme: Programme, as_of: dt.date, archive: Optional[Path] = Non
     widths = [max(len(row[i]) for row in [header, *lines]) for i in range(len(header))]
     fmt = "  ".join(f"{{:<{w}}}" for w in widths)
     title = f"{programme.title} ({programme.id}), as of {as_of.isoformat()}"
-    return "\n".join([title, fmt.format(*header).rstrip(), *(fmt.format(*row).rstrip() for row in lines)])
+    table = [title, fmt.format(*header).rstrip(), *(fmt.format(*row).rstrip() for row in lines)]
+    return "\n".join(table + ([schedule.line()] if schedule else []))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from email import policy
 from email.headerregistry import Address
 from email.message import EmailMessage
@@ -17,10 +17,12 @@ from pathlib import Path
 from typing import Optional
 
 from tracker import templating
-from tracker.digest import corrections as corrected
 from tracker.digest import counts as summary
+from tracker.i18n.po import Translations
 from tracker.model.addresses import mailbox
 from tracker.model.records import Programme
+from tracker.report.content import corrections
+from tracker.report.content.language import Language
 
 #: CRLF line ends as on the wire; bodies encoded to 7-bit so any server takes them.
 WIRE = policy.SMTP.clone(cte_type="7bit")
@@ -34,11 +36,19 @@ class Edition:
     as_of: dt.date
     pdf: Path
     previous: Optional[dt.date]  # the edition before it, compared against in "what changed"
+    lang: str = ""  # the edition's language ("": the programme's primary)
+    translations: Optional[Translations] = None  # its PO file, for a language other than the data's
     last_sent: Optional[dt.date] = None  # the latest earlier edition emailed: corrections since then are named
 
     @property
     def key(self) -> str:
-        return f"{self.programme.id}/{self.as_of.isoformat()}"
+        """The edition in the delivery log and message ids: a language other than the primary is part of it."""
+        base = f"{self.programme.id}/{self.as_of.isoformat()}"
+        return f"{base}/{self.lang}" if self.lang and self.lang != self.programme.primary else base
+
+    def language(self) -> Language:
+        """How the edition's words are said: tracker's in its language, the data's from its PO file."""
+        return Language.of(self.programme, self.lang or self.programme.primary, self.translations)
 
 
 @dataclass(frozen=True)
@@ -56,6 +66,11 @@ class Outgoing:
 @dataclass(frozen=True)
 class BodyContext:
     programme: Programme
+    title: str  # the programme's title in the edition's language
+    lang: str  # the language of the message's own words (its html lang): English without a catalog
+    title_lang: str  # the language the title is in (the original when untranslated)
+    date: str  # the as-of date as the language writes it
+    previous_date: str
     as_of: dt.date
     name: str
     address: str
@@ -65,26 +80,42 @@ class BodyContext:
     previous: Optional[dt.date]
     changes: list[summary.Change]
     archive_url: Optional[str]
-    corrections: list[str]  # corrections made since the last edition sent, one line each
+    corrections: list[str]  # corrections made since the last edition sent, one line each, in its language
     last_sent: Optional[dt.date]
+    last_sent_date: str  # as the language writes it
 
 
 def message_id(edition: Edition, address: str, sender: Address, test: bool = False) -> str:
     """Deterministic: the same edition to the same address always has the same id."""
     kind = "test" if test else "list"
     digest = hashlib.sha256(f"{edition.key}\n{address.lower()}\n{kind}".encode()).hexdigest()[:24]
-    return f"<{edition.programme.id}.{edition.as_of.isoformat()}.{kind}.{digest}@{sender.domain}>"
+    lang = f".{edition.lang}" if edition.key.count("/") == 2 else ""
+    return f"<{edition.programme.id}.{edition.as_of.isoformat()}{lang}.{kind}.{digest}@{sender.domain}>"
 
 
 def subject(edition: Edition) -> str:
-    title = " ".join(edition.programme.title.split())  # a title may hold line breaks: never in a header
-    return f"{title}: progress up to {edition.as_of.isoformat()}"
+    lang = edition.language()
+    title = " ".join(lang.text(edition.programme, "title").text.split())  # never a line break in a header
+    return lang.words("{title}: progress up to {date}").format(title=title, date=lang.date(edition.as_of))
 
 
 def body_context(edition: Edition, name: str, address: str, archive_url: Optional[str]) -> BodyContext:
-    counts = summary.status_counts(edition.programme, edition.as_of)
+    lang = edition.language()
+    programme = edition.programme
+    counts = [replace(c, label=(lang.status(programme.status(c.status), "label").text if c.status
+                                else lang.words(c.label)))
+              for c in summary.status_counts(programme, edition.as_of)]
+    wording = summary.Wording(words=lang.words, date=lang.date, number=lang.number,
+                              label=lambda status: lang.status(programme.status(status), "label").text,
+                              text=lambda record, field: lang.text(record, field).text)
+    title = lang.text(programme, "title")
     return BodyContext(
-        programme=edition.programme,
+        programme=programme,
+        title=title.text,
+        lang=lang.style,
+        title_lang=title.lang,
+        date=lang.date(edition.as_of),
+        previous_date=lang.date(edition.previous),
         as_of=edition.as_of,
         name=name,
         address=address,
@@ -92,10 +123,11 @@ def body_context(edition: Edition, name: str, address: str, archive_url: Optiona
         counts=counts,
         total=sum(c.count for c in counts),
         previous=edition.previous,
-        changes=summary.what_changed(edition.programme, edition.previous, edition.as_of),
+        changes=summary.what_changed(programme, edition.previous, edition.as_of, wording),
         archive_url=archive_url,
-        corrections=[v.line() for v in corrected.made_between(edition.programme, edition.last_sent, edition.as_of)],
+        corrections=corrections.lines(lang, edition.last_sent, edition.as_of),
         last_sent=edition.last_sent,
+        last_sent_date=lang.date(edition.last_sent),
     )
 
 
@@ -104,7 +136,7 @@ def build(edition: Edition, pdf: bytes, sender: Address, address: str, name: str
     """The message for one recipient; `now` (timezone-aware) is the Date header, nothing else."""
     mid = message_id(edition, address, sender, test)
     ctx = body_context(edition, name, address, archive_url)
-    env = templating.environment()
+    env = templating.environment(lang=edition.language().style)
     msg = EmailMessage(policy=WIRE)
     msg["From"] = sender
     msg["To"] = mailbox(name, address)

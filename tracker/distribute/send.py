@@ -22,7 +22,9 @@ from tracker.errors import NotFound
 from tracker.model.records import Programme
 from tracker.model.settings import Settings
 from tracker.model.workspace import Workspace
-from tracker.report import build, edition_paths
+from tracker.i18n import po
+from tracker.report import RenderOptions, build, edition_paths
+from tracker.report.edition import other_language
 from tracker.report.run.editions import previous_edition
 
 OUTBOX = "outbox"
@@ -37,6 +39,7 @@ class Target:
     address: str
     name: str = ""
     test: bool = False
+    lang: str = ""  # the edition's language; "" for the programme's primary
 
 
 @dataclass(frozen=True)
@@ -98,10 +101,24 @@ def select(settings: Settings, programmes: list[Programme], ids: tuple[str, ...]
     return chosen
 
 
-def targets(settings: Settings, programme: Programme, to: Optional[str]) -> list[Target]:
+def targets(settings: Settings, programme: Programme, to: Optional[str], lang: Optional[str] = None) -> list[Target]:
+    """Who gets the programme's edition (in `lang` only, when given: None is every language)."""
     if to:
-        return [Target(to, "", test=True)]
-    return [Target(r.address, r.name) for r in settings.recipients.get(programme.id, ())]
+        found = [Target(to, "", test=True, lang=programme.primary)]
+    else:
+        found = [Target(r.address, r.name, lang=r.language or programme.primary)
+                 for r in settings.recipients.get(programme.id, ())]
+    return [t for t in found if lang is None or t.lang == lang]
+
+
+def check_languages(settings: Settings, programmes: list[Programme]) -> None:
+    """Every recipient's language is one the programme is published in."""
+    bad = [f"{settings.display}: recipients: {programme.id}: {r.address}: language {r.language!r} is not one "
+           f"{programme.id} is published in ({', '.join(programme.published_in)})"
+           for programme in programmes for r in settings.recipients.get(programme.id, ())
+           if r.language and r.language not in programme.published_in]
+    if bad:
+        raise NotFound("\n".join(bad))
 
 
 def outbox_name(programme_id: str, as_of: dt.date, target: Target) -> str:
@@ -111,37 +128,77 @@ def outbox_name(programme_id: str, as_of: dt.date, target: Target) -> str:
     return f"{programme_id}-{as_of.isoformat()}-{'test-' if target.test else ''}{safe}.eml"
 
 
-def _editions(ws: Workspace, programmes: list[Programme], as_of: dt.date, outcome: Outcome) -> list[message.Edition]:
-    missing = [p for p in programmes if not edition_paths(ws.reports, p.id, as_of)["pdf"].is_file()]
-    if missing:
-        outcome.rendered = build(ws, as_of, ("html", "pdf"), ws.reports, programmes=missing).written
-    out = []
+def edition_date(programme: Programme, as_of: dt.date, scheduled: bool) -> Optional[dt.date]:
+    """The edition to send: as of `as_of`; or, `scheduled`, for a programme with an edition
+    schedule, its latest scheduled edition on or before `as_of` (None before the first)."""
+    if scheduled and programme.editions is not None:
+        return programme.editions.latest(as_of)
+    return as_of
+
+
+def _editions(ws: Workspace, settings: Settings, programmes: list[Programme], as_of: dt.date, scheduled: bool,
+              to: Optional[str], outcome: Outcome) -> list[message.Edition]:
+    """The editions the recipients get (one per programme and language they read, as of the
+    edition's date), rendered first when their PDF is missing."""
+    dated: list[tuple[Programme, dt.date]] = []
     for p in programmes:
+        day = edition_date(p, as_of, scheduled)
+        if day is None:
+            assert p.editions is not None
+            outcome.warnings.append(f"{p.id}: no scheduled edition yet (the first is "
+                                    f"{p.editions.next_after(as_of)}); nothing sent")
+            continue
+        dated.append((p, day))
+    wanted = [(p, day, lang) for p, day in dated
+              for lang in dict.fromkeys(t.lang for t in targets(settings, p, to))]
+
+    def pdf(p: Programme, day: dt.date, lang: str) -> Path:
+        return edition_paths(ws.reports, p.id, day, other_language(lang, p.primary))["pdf"]
+
+    missing: dict[tuple[dt.date, Optional[dt.date]], dict[str, tuple[Programme, list[str]]]] = {}
+    for p, day, lang in wanted:
+        if not pdf(p, day, lang).is_file():
+            previous = None
+            if scheduled and p.editions is not None:  # compared with the scheduled edition before it
+                earlier = p.editions.dates(day - dt.timedelta(days=1))
+                previous = earlier[-1] if earlier else None
+            missing.setdefault((day, previous), {}).setdefault(p.id, (p, []))[1].append(lang)
+    for (day, previous), group in sorted(missing.items(), key=lambda item: item[0][0]):
+        langs = tuple(dict.fromkeys(lang for _, wanted_langs in group.values() for lang in wanted_langs))
+        outcome.rendered.extend(build(ws, day, ("html", "pdf"), ws.reports, RenderOptions(previous=previous),
+                                      programmes=[p for p, _ in group.values()], langs=langs).written)
+    editions = []
+    for p, day, lang in wanted:
         log = deliveries.read(ws.reports / p.id, ws.display(ws.reports / p.id / deliveries.LOG_NAME))
-        out.append(message.Edition(p, as_of, edition_paths(ws.reports, p.id, as_of)["pdf"],
-                                   previous_edition(ws.reports / p.id, p.id, as_of), log.last_sent(as_of)))
+        translations = po.read(po.po_path(p, lang), ws.root) if lang != p.language else None
+        editions.append(message.Edition(p, day, pdf(p, day, lang), previous_edition(ws.reports / p.id, p.id, day),
+                                        lang, translations, log.last_sent(day)))
+    for p in programmes:
         pending = p.pending()
         if pending:
             count = f"{len(pending)} draft{'s' if len(pending) > 1 else ''}"
             outcome.warnings.append(f"{p.id}: {count} waiting for review {'are' if len(pending) > 1 else 'is'} "
                                     f"left out of the edition (see `tracker review {p.id}`)")
-    return out
+    return editions
 
 
 def distribute(ws: Workspace, settings: Settings, programmes: list[Programme], as_of: dt.date, *,
-               to: Optional[str] = None, dry_run: bool = False, password: Optional[str] = None,
+               scheduled: bool = False, to: Optional[str] = None, dry_run: bool = False, password: Optional[str] = None,
                now: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.timezone.utc),
                sleep: Optional[Callable[[float], None]] = None, base_delay: Optional[float] = None) -> Outcome:
     """Send (or with `dry_run`, write to reports/outbox/) each edition to each recipient.
 
-    `now` gives the Date header and log times; `sleep` and `base_delay` set the back-off
-    between retries (tests make them instant).
+    `scheduled` (no --as-of): a programme with an edition schedule sends its latest scheduled
+    edition on or before `as_of` rather than an edition of `as_of` itself, so a daily run sends
+    each scheduled edition once, after its date. `now` gives the Date header and log times;
+    `sleep` and `base_delay` set the back-off between retries (tests make them instant).
     """
     outcome = Outcome()
     sender = None if dry_run else smtp.Sender(
         settings.smtp, password, sleep=sleep or time.sleep,
         base_delay=smtp.BASE_DELAY if base_delay is None else base_delay)
-    editions = _editions(ws, programmes, as_of, outcome)
+    check_languages(settings, programmes)
+    editions = _editions(ws, settings, programmes, as_of, scheduled, to, outcome)
     try:
         for edition in editions:
             if dry_run:
@@ -167,7 +224,7 @@ def _dry_run(ws: Workspace, settings: Settings, edition: message.Edition, to: Op
     log = deliveries.read(ws.reports / pid, ws.display(ws.reports / pid / deliveries.LOG_NAME))
     outcome.warnings.extend(log.warnings)
     pdf = edition.pdf.read_bytes()
-    for target in targets(settings, edition.programme, to):
+    for target in targets(settings, edition.programme, to, edition.lang):
         before = None if target.test else log.delivered(edition.as_of, target.address)
         if before is not None:
             outcome.rows.append(Row(pid, edition.as_of, target.address, ALREADY, f"on {before.time}"))
@@ -181,7 +238,7 @@ def _send(ws: Workspace, settings: Settings, edition: message.Edition, to: Optio
           now: Callable[[], dt.datetime], outcome: Outcome) -> None:
     pid = edition.programme.id
     folder = ws.reports / pid
-    pending = targets(settings, edition.programme, to)
+    pending = targets(settings, edition.programme, to, edition.lang)
     if outcome.fatal is not None:
         outcome.rows.extend(Row(pid, edition.as_of, t.address, NOT_SENT, "sending stopped") for t in pending)
         return

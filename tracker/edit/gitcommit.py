@@ -42,9 +42,15 @@ def author(repo: Path) -> str:
 
 def commit(repo: Path, path: Path, message: str, shown: str) -> str:
     """Commit `path` alone (other staged changes stay staged); return the new commit's short id."""
-    relative = path.resolve().relative_to(repo.resolve()).as_posix()
-    for step in (("add", "--", relative),
-                 ("commit", "--quiet", "--only", "-m", message, "--", relative)):
+    return commit_all(repo, [path], message, shown)
+
+
+def commit_all(repo: Path, paths: list[Path], message: str, shown: str) -> str:
+    """Commit `paths` together in one commit, and nothing else (other staged changes stay staged);
+    return the new commit's short id. `shown` names the files in messages."""
+    relative = [path.resolve().relative_to(repo.resolve()).as_posix() for path in paths]
+    for step in (("add", "--", *relative),
+                 ("commit", "--quiet", "--only", "-m", message, "--", *relative)):
         for attempt in range(_INDEX_LOCK_TRIES):
             out = _git(repo, *step)
             if out.returncode == 0 or "index.lock" not in out.stderr:

@@ -13,10 +13,12 @@ in `by`); `approve` turns them into records, `reject` removes them and logs why.
 """
 from __future__ import annotations
 
+import bisect
+import contextlib
 import datetime as dt
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Callable, Optional
+from typing import Any, Callable, Mapping, Optional
 
 from tracker.edit import atomic, gitcommit, lock, roundtrip
 from tracker.errors import EditRefused, InvalidData, NotFound, WorkspaceError
@@ -170,6 +172,74 @@ def _insert_dated(container: dict, key: str, item_of: Callable[[Any, roundtrip.B
     items.insert(position, item_of(neighbour, b))
 
 
+def _insert_all_dated(items: list, new: list[tuple[dt.date, Callable[[Any, roundtrip.Builder], Any]]],
+                      b: roundtrip.Builder) -> None:
+    """`_insert_dated` for many items at once: each goes after every item of the original list
+    dated on or before it (new ones in date order among themselves), in one pass, so a batch of
+    thousands costs a sort, not a scan of the list per item."""
+    dates = [str(item.get("date")) if isinstance(item, dict) else "" for item in items]
+    order = sorted(range(len(items)), key=lambda i: dates[i])
+    sorted_dates = [dates[i] for i in order]
+    latest_index = []  # latest_index[k]: the highest original index among the k+1 earliest-dated items
+    running = -1
+    for i in order:
+        running = max(running, i)
+        latest_index.append(running)
+    placed = []
+    for sequence, (day, item_of) in enumerate(new):
+        count = bisect.bisect_right(sorted_dates, day.isoformat())
+        position = latest_index[count - 1] + 1 if count else 0
+        neighbour = items[position - 1] if position else items[0]
+        placed.append((position, day, sequence, item_of(neighbour, b)))
+    for position, _, _, item in sorted(placed, key=lambda p: (p[0], p[1], p[2]), reverse=True):
+        items.insert(position, item)
+
+
+def _entry_item(entry: Entry, drafter: str) -> Callable[[Any, roundtrip.Builder], Any]:
+    """How a new history entry is written, in the style of its neighbour `like` (a draft by
+    `drafter` when the programme reviews its records)."""
+
+    def item(like: Any, b: roundtrip.Builder) -> Any:
+        pairs: list[tuple[str, Any]] = [("date", b.date(entry.date)), ("status", b.text(entry.status))]
+        if entry.note.strip():
+            pairs.append(("note", b.text(entry.note.strip())))
+        if entry.sources:
+            pairs.append(("sources", b.seq([b.text(s) for s in entry.sources],
+                                           like=like.get("sources") if isinstance(like, dict) else None,
+                                           flow=True)))
+        if drafter:
+            pairs.append(("by", b.text(drafter)))
+        elif entry.by.strip():
+            pairs.append(("by", b.text(entry.by.strip())))
+        if entry.reason:
+            pairs.append(("reason", b.text(entry.reason)))
+        if drafter:
+            pairs.append(("draft", True))
+        return b.mapping(pairs, like=like)
+
+    return item
+
+
+def _observation_item(observation: "Observation", drafter: str) -> Callable[[Any, roundtrip.Builder], Any]:
+    """How a new observation is written, in the style of its neighbour `like` (a draft by
+    `drafter` when the programme reviews its records)."""
+
+    def item(like: Any, b: roundtrip.Builder) -> Any:
+        pairs: list[tuple[str, Any]] = [("date", b.date(observation.date)),
+                                        ("value", b.number(observation.value))]
+        if observation.source:
+            pairs.append(("source", b.text(observation.source)))
+        if observation.note.strip():
+            pairs.append(("note", b.text(observation.note.strip())))
+        if drafter:
+            pairs += [("by", b.text(drafter)), ("draft", True)]
+        elif observation.by.strip():
+            pairs.append(("by", b.text(observation.by.strip())))
+        return b.mapping(pairs, like=like)
+
+    return item
+
+
 # --- the edits --------------------------------------------------------------------------------
 
 def add_entry(ws: Workspace, programme_id: str, priority_id: str, entry: Entry, options: Options) -> Outcome:
@@ -185,24 +255,7 @@ def add_entry(ws: Workspace, programme_id: str, priority_id: str, entry: Entry, 
         _not_future(entry.date, options, "the entry")
         where = priority.at
         drafter = _draft_author(programme, entry.by, options, programme.path)
-
-        def item(like: Any, b: roundtrip.Builder) -> Any:
-            pairs: list[tuple[str, Any]] = [("date", b.date(entry.date)), ("status", b.text(entry.status))]
-            if entry.note.strip():
-                pairs.append(("note", b.text(entry.note.strip())))
-            if entry.sources:
-                pairs.append(("sources", b.seq([b.text(s) for s in entry.sources],
-                                               like=like.get("sources") if isinstance(like, dict) else None,
-                                               flow=True)))
-            if drafter:
-                pairs.append(("by", b.text(drafter)))
-            elif entry.by.strip():
-                pairs.append(("by", b.text(entry.by.strip())))
-            if entry.reason:
-                pairs.append(("reason", b.text(entry.reason)))
-            if drafter:
-                pairs.append(("draft", True))
-            return b.mapping(pairs, like=like)
+        item = _entry_item(entry, drafter)
 
         pinned = _pinned(priority, entry.date, priority.history, "entry")
 
@@ -237,19 +290,7 @@ def add_observation(ws: Workspace, programme_id: str, priority_id: str, indicato
         _not_future(observation.date, options, "the observation")
         where = indicator.at
         drafter = _draft_author(programme, observation.by, options, programme.path)
-
-        def item(like: Any, b: roundtrip.Builder) -> Any:
-            pairs: list[tuple[str, Any]] = [("date", b.date(observation.date)),
-                                            ("value", b.number(observation.value))]
-            if observation.source:
-                pairs.append(("source", b.text(observation.source)))
-            if observation.note.strip():
-                pairs.append(("note", b.text(observation.note.strip())))
-            if drafter:
-                pairs += [("by", b.text(drafter)), ("draft", True)]
-            elif observation.by.strip():
-                pairs.append(("by", b.text(observation.by.strip())))
-            return b.mapping(pairs, like=like)
+        item = _observation_item(observation, drafter)
 
         pinned = _pinned(priority, observation.date, indicator.observations, "observation", indicator.id)
 
@@ -697,34 +738,174 @@ def _renumbering(drafts: list[Pending]) -> dict[tuple, list[tuple[int, Callable[
     return out
 
 
+# --- many records in one edit per file (tracker import) ---------------------------------------
+
+@dataclass(frozen=True)
+class Batch:
+    """What one programme file receives in one edit: status entries by priority, observations by
+    priority and indicator. Thousands of records are one round trip, one validation, one write."""
+
+    entries: tuple[tuple[str, Entry], ...] = ()  # (priority id, entry)
+    observations: tuple[tuple[str, str, Observation], ...] = ()  # (priority id, indicator id, observation)
+    summary: str = ""  # the line a user reads about this file; a count of records when empty
+
+    def __len__(self) -> int:
+        return len(self.entries) + len(self.observations)
+
+
+def batch_plan(programme: Programme, batch: Batch, options: Options) -> Plan:
+    """The edit adding every record of `batch`, each checked as `add_entry` and `add_observation`
+    check theirs (known priority, indicator, status and reason, no future date without
+    allow_future), and written as they write theirs: a draft naming its author when the
+    programme reviews its records."""
+    histories: dict[tuple, list[tuple[dt.date, Callable[[Any, roundtrip.Builder], Any]]]] = {}
+    series: dict[tuple, list[tuple[dt.date, Callable[[Any, roundtrip.Builder], Any]]]] = {}
+    authors: dict[str, str] = {}  # a record's `by` -> the draft's author (git's looked up once at most)
+
+    def drafter(by: str) -> str:
+        if by.strip() not in authors:
+            authors[by.strip()] = _draft_author(programme, by, options, programme.path)
+        return authors[by.strip()]
+
+    for priority_id, entry in batch.entries:
+        priority = find_priority(programme, priority_id)
+        check_status(programme, entry.status)
+        if entry.reason:
+            check_reason(programme, entry.reason)
+        _not_future(entry.date, options, f"the entry of {programme.id}/{priority.id}")
+        histories.setdefault(priority.at, []).append((entry.date, _entry_item(entry, drafter(entry.by))))
+    for priority_id, indicator_id, observation in batch.observations:
+        priority = find_priority(programme, priority_id)
+        indicator = find_indicator(programme, priority, indicator_id)
+        _not_future(observation.date, options, f"the observation of {programme.id}/{priority.id}/{indicator.id}")
+        series.setdefault(indicator.at, []).append((observation.date,
+                                                    _observation_item(observation, drafter(observation.by))))
+
+    def edit(data: Any, b: roundtrip.Builder) -> None:
+        for lists, key, order in ((histories, "history", spec.PRIORITY.field_names()),
+                                  (series, "observations", spec.INDICATOR.field_names())):
+            for where, new in lists.items():
+                container = _node(data, where)
+                items = container.get(key)
+                if isinstance(items, list) and items:
+                    _insert_all_dated(items, new, b)
+                else:
+                    ordered = sorted(enumerate(new), key=lambda p: (p[1][0], p[0]))
+                    roundtrip.insert_key(container, key, b.seq([item_of(None, b) for _, (_, item_of) in ordered]),
+                                         order)
+
+    entries, observations = len(batch.entries), len(batch.observations)
+    counted = _count(entries, "status entry", "status entries") + (" and " if entries and observations else "") \
+        + (_count(observations, "observation", "observations") if observations or not entries else "")
+    drafts = " as drafts waiting for review" if programme.reviewed else ""
+    summary = batch.summary or f"{programme.id}: {counted} added{drafts}"
+    author = ", ".join(sorted(a for a in set(authors.values()) if a)) or options.author or "unknown"
+    return Plan(edit, summary, f"{programme.id}: {counted} added{drafts}, by {author}")
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n:,} {one if n == 1 else many}"
+
+
+def add_batches(ws: Workspace, batches: Mapping[str, Callable[[Programme], Batch]], options: Options, *,
+                write: bool = True, message: str = "") -> list[Outcome]:
+    """Add each programme's batch (`batches[id]` is called with the programme as loaded under its
+    file's lock, so what it adds is decided on the data it is added to): one edit per file, all
+    files or none, and with `options.commit` one git commit holding them all. `write=False` does
+    everything but the writing (a dry run that has checked the files as they would be)."""
+    plans = {pid: (lambda programme, options, make=make: batch_plan(programme, make(programme), options))
+             for pid, make in batches.items()}
+    return apply_all(ws, plans, options, write=write, message=message)
+
+
 # --- the one path every edit takes ------------------------------------------------------------
 
 def apply(ws: Workspace, programme_id: str, plan_for: Callable[[Programme, Options], Plan], options: Options) -> Outcome:
     """Lock, load, plan, edit, validate, write (and commit): all or nothing."""
-    path = ws.file_of(programme_id)
-    shown = ws.display(path)
-    repo = gitcommit.repository(path.resolve(), shown) if options.commit else None
+    return apply_all(ws, {programme_id: plan_for}, options)[0]
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    programme_id: str
+    path: Path
+    target: Path  # the file itself, symbolic links resolved
+    shown: str
+    original: bytes
+    edited: bytes
+    after: Programme
+    plan: Plan
+
+
+def apply_all(ws: Workspace, plans: Mapping[str, Callable[[Programme, Options], Plan]], options: Options, *,
+              write: bool = True, message: str = "") -> list[Outcome]:
+    """`apply` for several programme files at once: every file is locked (in path order, so two
+    runs cannot deadlock), loaded, planned, edited and validated before the first is written; if
+    a write fails, the files already written get their old bytes back. With `options.commit`,
+    one git commit holds every changed file; its message is the plans' messages, or `message`
+    (with the author) above the first line of each."""
+    files = {pid: ws.file_of(pid) for pid in plans}
+    repo = None
+    if options.commit:
+        repos = {gitcommit.repository(path.resolve(), ws.display(path)) for path in files.values()}
+        if len(repos) > 1:
+            raise WorkspaceError("the programme files are in different git repositories, which one commit "
+                                 "cannot hold; nothing was written")
+        repo = repos.pop() if repos else None
     if repo is not None and not options.author:
         options = replace(options, author=gitcommit.author(repo))
+    with contextlib.ExitStack() as held:
+        for path in sorted({path.resolve(): path for path in files.values()}):
+            held.enter_context(lock.locked(path, options.lock_timeout, ws.display(path)))
+        prepared = [_prepare(ws, pid, path, plans[pid], options) for pid, path in files.items()]
+        changed = [p for p in prepared if p.edited != p.original]
+        revision = None
+        if write:
+            _write_all(changed)
+            if repo is not None and changed:
+                text = "\n\n".join(p.plan.message for p in changed)
+                if message:  # a first line for the whole commit, the files' own lines below it
+                    text = (f"{message}, by {options.author or 'unknown'}\n\n"
+                            + "\n".join(p.plan.message.splitlines()[0] for p in changed))
+                revision = gitcommit.commit_all(repo, [p.target for p in changed], text,
+                                                ", ".join(p.shown for p in changed))
+    return [Outcome(path=p.path, programme=p.after, summary=p.plan.summary,
+                    commit=revision if p in changed else None) for p in prepared]
+
+
+def _prepare(ws: Workspace, programme_id: str, path: Path, plan_for: Callable[[Programme, Options], Plan],
+             options: Options) -> _Prepared:
+    """Load and validate the file (under its lock), plan the edit, make it, validate the result."""
+    shown = ws.display(path)
     target = path.resolve()
-    with lock.locked(target, options.lock_timeout, shown):
-        if not ws.inside(path) or not target.is_file():
-            ws.load_file(path)  # raises, naming why the file is refused
-        original = yamlsafe.load(target, shown)
-        before, problems = check_document(original, path)
-        if problems:
-            raise InvalidData(problems)
-        assert before is not None
-        if before.id != programme_id:  # its `id:` line was not what the file means
-            raise NotFound(f"unknown programme {programme_id!r}{did_you_mean(programme_id, [before.id])}")
-        plan = plan_for(before, options)
-        # Parsed twice in all: the file, and the new text (without positions: only what it means
-        # is compared and validated, and its problems, if any, are located by a third parse).
-        edited = roundtrip.edit_text(original.text, plan.edit, shown, original, positions=False)
-        after, problems = check_document(edited.document, path)
-        if problems:
-            raise InvalidData(check_document(yamlsafe.parse_bytes(edited.document.raw, shown), path)[1])
-        assert after is not None
-        atomic.write_bytes(target, edited.text.encode("utf-8"))
-        revision = gitcommit.commit(repo, target, plan.message, shown) if repo is not None else None
-    return Outcome(path=path, programme=after, summary=plan.summary, commit=revision)
+    if not ws.inside(path) or not target.is_file():
+        ws.load_file(path)  # raises, naming why the file is refused
+    original = yamlsafe.load(target, shown)
+    before, problems = check_document(original, path)
+    if problems:
+        raise InvalidData(problems)
+    assert before is not None
+    if before.id != programme_id:  # its `id:` line was not what the file means
+        raise NotFound(f"unknown programme {programme_id!r}{did_you_mean(programme_id, [before.id])}")
+    plan = plan_for(before, options)
+    # Parsed twice in all: the file, and the new text (without positions: only what it means is
+    # compared and validated, and its problems, if any, are located by a third parse).
+    edited = roundtrip.edit_text(original.text, plan.edit, shown, original, positions=False)
+    after, problems = check_document(edited.document, path)
+    if problems:
+        raise InvalidData(check_document(yamlsafe.parse_bytes(edited.document.raw, shown), path)[1])
+    assert after is not None
+    return _Prepared(programme_id, path, target, shown, original.raw, edited.text.encode("utf-8"), after, plan)
+
+
+def _write_all(prepared: list[_Prepared]) -> None:
+    """Write every file atomically; if one fails, put back the old bytes of those already written."""
+    written: list[_Prepared] = []
+    try:
+        for item in prepared:
+            atomic.write_bytes(item.target, item.edited)
+            written.append(item)
+    except BaseException:
+        for item in reversed(written):
+            atomic.write_bytes(item.target, item.original)
+        raise

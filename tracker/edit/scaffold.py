@@ -10,6 +10,8 @@ from tracker.errors import WorkspaceError
 from tracker.model.spec import json_schema
 
 DEFAULT_PROGRAMME = "digital-silk-road.yaml"
+#: Its translations (its editions are published in English and Simplified Chinese).
+DEFAULT_TRANSLATIONS = ("digital-silk-road.zh-Hans.po",)
 SCHEMA_FILE = "programme.schema.json"
 
 
@@ -31,5 +33,11 @@ def create_workspace(directory: Path) -> list[Path]:
         raise WorkspaceError(f"{directory}: not a folder")
     (directory / "reports").mkdir(parents=True, exist_ok=True)
     atomic.write_bytes(target, default_programme())
+    written = [target]
+    for name in DEFAULT_TRANSLATIONS:
+        path = policies / name
+        if not path.exists():
+            atomic.write_bytes(path, resources.files("tracker").joinpath("data", name).read_bytes())
+            written.append(path)
     atomic.write_text(policies / SCHEMA_FILE, schema_text())
-    return [target, policies / SCHEMA_FILE, directory / "reports"]
+    return [*written, policies / SCHEMA_FILE, directory / "reports"]

@@ -221,6 +221,54 @@ class Choice(Type):
         return {"enum": list(self.choices)}
 
 
+LANGUAGE_TAG_RE = re.compile(r"^[a-z]{2,3}(?:-[A-Z][a-z]{3})?(?:-(?:[A-Z]{2}|\d{3}))?$")
+
+
+def canonical_tag(tag: str) -> str:
+    """A tag in the registry's case: ZH_hans -> zh-Hans, en-gb -> en-GB."""
+    parts = tag.replace("_", "-").split("-")
+    out = [parts[0].lower()]
+    for part in parts[1:]:
+        if len(part) == 4 and part.isalpha():
+            out.append(part.title())
+        elif len(part) in (2, 3) and (part.isalpha() or part.isdigit()):
+            out.append(part.upper())
+        else:
+            out.append(part)
+    return "-".join(out)
+
+
+def known_language(tag: str) -> bool:
+    """Whether CLDR (Babel's data) knows the tag's language, so its dates and numbers can be written."""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        Locale.parse(tag, sep="-")
+        return True
+    except (UnknownLocaleError, ValueError):
+        return False
+
+
+@dataclass(frozen=True)
+class LanguageTag(Type):
+    """A BCP 47 language tag: language[-Script][-REGION] (en, fr, pt-BR, zh-Hans, zh-Hant-TW),
+    written as the registry writes it, whose language CLDR knows (dates and numbers need it)."""
+
+    def check(self, value: Any) -> str:
+        if not isinstance(value, str):
+            raise Bad(f"expected a language tag such as en or zh-Hans but got {describe(value)}")
+        if not LANGUAGE_TAG_RE.match(value):
+            fixed = canonical_tag(value)
+            hint = f"; did you mean {fixed!r}?" if LANGUAGE_TAG_RE.match(fixed) and fixed != value else ""
+            raise Bad(f"expected a BCP 47 language tag such as en, pt-BR or zh-Hans but got {describe(value)}{hint}")
+        if not known_language(value):
+            raise Bad(f"unknown language {value!r}: expected a language with CLDR data, such as en, fr, ar or zh-Hans")
+        return value
+
+    def schema(self) -> dict[str, Any]:
+        return {"type": "string", "pattern": LANGUAGE_TAG_RE.pattern}
+
+
 @dataclass(frozen=True)
 class Url(Type):
     def check(self, value: Any) -> str:

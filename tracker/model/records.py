@@ -497,6 +497,64 @@ class LogLine:
     at: Where = field(default=(), compare=False, repr=False)
 
 
+#: The periods an edition schedule may use (`editions: {every: ...}`), in months.
+PERIODS = {"month": 1, "quarter": 3, "half-year": 6, "year": 12}
+_LAST_MONTH = 9999 * 12 + 11  # December 9999: no date lies beyond it
+
+
+def _month_end(month_index: int) -> dt.date:
+    """The last day of a month counted as year * 12 + (month - 1)."""
+    if month_index >= _LAST_MONTH:
+        return dt.date.max
+    year, month = divmod(month_index + 1, 12)
+    return dt.date(year, month + 1, 1) - dt.timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """When a programme publishes: an edition at the end of every calendar period from `start`.
+
+    Periods are calendar ones, so editions fall on fixed dates a reader can predict: month ends;
+    31 March, 30 June, 30 September and 31 December for quarters; 30 June and 31 December for
+    half-years; 31 December for years. The first edition closes the period holding `start`.
+    """
+
+    every: str
+    start: dt.date
+    at: Where = field(default=(), compare=False, repr=False)
+
+    @property
+    def months(self) -> int:
+        return PERIODS[self.every]
+
+    def _first_index(self) -> int:
+        """Month index (year * 12 + month - 1) of the first period's last month."""
+        months = self.months
+        index = self.start.year * 12 + self.start.month - 1
+        return index - index % months + months - 1
+
+    def dates(self, until: dt.date) -> list[dt.date]:
+        """Edition dates from the first one up to `until` (included), oldest first."""
+        out = []
+        index = self._first_index()
+        while index <= _LAST_MONTH and (day := _month_end(index)) <= until:
+            out.append(day)
+            index += self.months
+        return out
+
+    def next_after(self, day: dt.date) -> Optional[dt.date]:
+        """The first edition date after `day` (None after the year 9999)."""
+        index = self._first_index()
+        while index <= _LAST_MONTH and _month_end(index) <= day:
+            index += self.months
+        return _month_end(index) if index <= _LAST_MONTH else None
+
+    def latest(self, day: dt.date) -> Optional[dt.date]:
+        """The last edition date on or before `day`; None before the first one."""
+        dates = self.dates(day)
+        return dates[-1] if dates else None
+
+
 @dataclass(frozen=True)
 class Programme:
     id: str
@@ -505,10 +563,12 @@ class Programme:
     summary: str = ""
     owner: str = ""
     review_every_days: int = 90
+    editions: Optional[Schedule] = None  # when editions are due; None: whenever `report` runs
     sources: tuple[Source, ...] = ()
     statuses: tuple[StatusDef, ...] = ()
     reasons: tuple[ReasonDef, ...] = ()
     language: str = "en"
+    languages: tuple[str, ...] = ()  # as written; `published_in` gives the default
     logo: Optional[str] = None
     accent: Optional[str] = None
     method_version: str = ""  # the version of the assessment method, printed on every edition
@@ -518,6 +578,15 @@ class Programme:
     at: Where = field(default=(), compare=False, repr=False)
     #: The file as loaded: its bytes and the position of every value (set by validation).
     origin: Optional["Document"] = field(default=None, compare=False, repr=False)
+
+    @property
+    def published_in(self) -> tuple[str, ...]:
+        """The languages its editions are published in, the primary first (default: the data's)."""
+        return self.languages or (self.language,)
+
+    @property
+    def primary(self) -> str:
+        return self.published_in[0]
 
     @property
     def reviewed(self) -> bool:

@@ -69,6 +69,7 @@ class Smtp:
 class Recipient:
     address: str
     name: str = ""
+    language: str = ""  # the edition and message language; "" for the programme's primary
     at: Where = field(default=(), compare=False, repr=False)
 
 
@@ -122,6 +123,9 @@ class OneLine(f.Type):
 RECIPIENT = Record("recipient", Recipient, (
     Field("address", AddressType(), True, "Email address, e.g. reader@example.org."),
     Field("name", NameType(), False, "Name shown in the To: header and the greeting."),
+    Field("language", f.LanguageTag(), False,
+          "BCP 47 tag of the edition (and message) this reader gets, one of the programme's languages "
+          "(default: its primary language)."),
 ), "One reader of a programme's editions.")
 
 SMTP = Record("smtp server", Smtp, (

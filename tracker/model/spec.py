@@ -5,9 +5,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from tracker.model import fields as f
-from tracker.model.records import (ENTRY_FIELDS, OBSERVATION_FIELDS, OFF, REVIEW_MODES, Correction, Entry, FieldChange,
-                                   Indicator, LogLine, Milestone, Point, Priority, Programme, ReasonDef, Source,
-                                   StatusDef)
+from tracker.model.records import (ENTRY_FIELDS, OBSERVATION_FIELDS, OFF, PERIODS, REVIEW_MODES, Correction, Entry,
+                                   FieldChange, Indicator, LogLine, Milestone, Point, Priority, Programme, ReasonDef,
+                                   Schedule, Source, StatusDef)
 
 SOURCE_KINDS = ("official", "press", "reprint", "other")
 
@@ -194,13 +194,24 @@ LOG_LINE = Record("review log line", LogLine, (
     Field("drafted_by", f.Text(200), False, "Who wrote the draft."),
 ), "A draft rejected in review (tracker reject).")
 
+SCHEDULE = Record("editions", Schedule, (
+    Field("every", f.Choice(tuple(PERIODS)), True,
+          "month, quarter, half-year or year: an edition at the end of each such calendar period."),
+    Field("start", f.Date(), True, "The first edition closes the period holding this date, YYYY-MM-DD."),
+), "When editions are due: `tracker report --due` renders every one not rendered yet.")
+
 PROGRAMME = Record("programme", Programme, (
     Field("id", f.Slug(), True, "Programme id, used in file names and commands."),
     Field("title", f.Text(), True),
     Field("summary", f.Text(), False),
     Field("owner", f.Text(200), False, "Who answers for the programme's tracking."),
     Field("review_every_days", f.Integer(1, 3660), False, "Review cadence: entries older than this are flagged."),
-    Field("language", f.Choice(("en", "fr", "de", "es", "zh", "ar", "ru", "pt")), False, "Language of the text (default en)."),
+    Field("editions", SCHEDULE, False, "Edition schedule, e.g. {every: quarter, start: 2024-01-01}."),
+    Field("language", f.LanguageTag(), False,
+          "BCP 47 tag of the language the data is written in, e.g. en, fr, zh-Hans (default en)."),
+    Field("languages", ListOf(f.LanguageTag(), 50), False,
+          "BCP 47 tags of the languages editions are published in, the primary first, e.g. [en, zh-Hans]; "
+          "translations in policies/<id>.<lang>.po (default: [language])."),
     Field("logo", f.RelativePath(), False, "Logo image inside the workspace, e.g. assets/logo.svg."),
     Field("accent", f.Colour(), False, "Accent colour of reports, #rrggbb."),
     Field("method_version", f.Label(), False, "Version of the assessment method, e.g. 2026.1; printed on every edition."),

@@ -133,6 +133,11 @@ def check_rules(programme: Programme, doc: Document) -> list[Problem]:
     _unique(programme.reasons, doc, out)
     _unique(programme.sources, doc, out)
     _unique(programme.priorities, doc, out)
+    seen_languages: dict[str, int] = {}
+    for i, tag in enumerate(programme.languages):
+        if tag in seen_languages:
+            out.append(doc.problem(("languages", i), f"language {tag!r} is listed twice"))
+        seen_languages.setdefault(tag, i)
     status_ids = [s.id for s in programme.statuses]
     source_ids = [s.id for s in programme.sources]
 

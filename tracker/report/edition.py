@@ -26,6 +26,7 @@ class RenderOptions:
     template_dir: Optional[Path] = None  # --template-dir: templates looked up here first
     pdf_variant: str = PDF_VARIANTS[0]  # --pdf-variant: pdf/a-3b (default) or pdf/ua-1
     since: Optional[dt.date] = None  # --since: compare with this date, not the previous edition
+    previous: Optional[dt.date] = None  # compare with the edition of this date (a schedule's previous one)
     editions: Optional[Path] = None  # folder holding earlier editions (<folder>/<id>/); default reports/
     drafts: bool = False  # --drafts: a preview with drafts waiting for review, into <out>/<id>/drafts/
 
@@ -33,12 +34,26 @@ class RenderOptions:
 DRAFTS = "drafts"  # the folder of previews beside a programme's editions
 
 
-def edition_paths(out: Path, programme_id: str, as_of: dt.date, drafts: bool = False) -> dict[str, Path]:
-    """Where an edition's files go, by format: `<out>/<id>/<id>-<as-of>.<format>`; a preview with
-    drafts (never distributed or published) goes to `<out>/<id>/drafts/`."""
-    folder = out / programme_id / DRAFTS if drafts else out / programme_id
+def edition_stem(programme_id: str, as_of: dt.date, lang: Optional[str] = None) -> str:
+    """`<id>-<as-of>` for the primary language (lang None), `<id>-<as-of>.<lang>` for the others."""
     stem = f"{programme_id}-{as_of.isoformat()}"
+    return f"{stem}.{lang}" if lang else stem
+
+
+def edition_paths(out: Path, programme_id: str, as_of: dt.date, lang: Optional[str] = None,
+                  drafts: bool = False) -> dict[str, Path]:
+    """Where an edition's files go, by format: `<out>/<id>/<id>-<as-of>.<format>` in the primary
+    language (lang None), `<out>/<id>/<id>-<as-of>.<lang>.<format>` in another; a preview with
+    drafts (never distributed or published) goes to `<out>/<id>/drafts/`, named the same way
+    (`<out>/<id>/drafts/<id>-<as-of>.zh-Hans.html`)."""
+    folder = out / programme_id / DRAFTS if drafts else out / programme_id
+    stem = edition_stem(programme_id, as_of, lang)
     return {fmt: folder / f"{stem}.{fmt}" for fmt in FORMATS}
+
+
+def other_language(programme_lang: str, primary: str) -> Optional[str]:
+    """The `lang` of `edition_paths` for an edition in `programme_lang`: None for the primary."""
+    return None if programme_lang == primary else programme_lang
 
 
 @dataclass(frozen=True)

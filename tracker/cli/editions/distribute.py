@@ -32,7 +32,9 @@ def _now() -> dt.datetime:
 
 @click.command()
 @click.argument("programme_ids", metavar="[PROGRAMME_ID]...", nargs=-1)
-@click.option("--as-of", type=DATE, help="The edition to send: progress up to this date (default: today).")
+@click.option("--as-of", type=DATE,
+              help="The edition to send: progress up to this date (default: today; for a programme with an "
+                   "edition schedule, its latest scheduled edition up to today).")
 @click.option("--dry-run", is_flag=True,
               help="Write the exact messages to reports/outbox/*.eml; send nothing, record nothing.")
 @click.option("--to", "to", type=AddressType(),
@@ -47,7 +49,8 @@ def distribute(ctx: click.Context, obj: Context, programme_ids: tuple[str, ...],
     Settings come from policies/distribution.yaml (smtp, sender, recipients keyed by programme
     id); the password only from the TRACKER_SMTP_PASSWORD environment variable. Without
     PROGRAMME_ID, every programme with recipients is sent. The edition is rendered first if it
-    does not exist. Every outcome is appended to reports/<id>/deliveries.jsonl, and recipients
+    does not exist. Without --as-of, a programme with an `editions:` schedule sends its latest
+    scheduled edition (once: run daily, each goes out on the first run after its date). Every outcome is appended to reports/<id>/deliveries.jsonl, and recipients
     who already received the edition are skipped: after a failure, run the same command again.
     Transient failures are retried with back-off. Exits 1 if any recipient was not reached.
     """
@@ -55,7 +58,7 @@ def distribute(ctx: click.Context, obj: Context, programme_ids: tuple[str, ...],
     programmes, settings = dist_settings.load_workspace(ws, required=True)
     assert settings is not None
     chosen = dist.select(settings, programmes, programme_ids, to, ws.unknown_programme)
-    outcome = dist.distribute(ws, settings, chosen, as_of or today(), to=to, dry_run=dry_run,
+    outcome = dist.distribute(ws, settings, chosen, as_of or today(), scheduled=as_of is None, to=to, dry_run=dry_run,
                               password=dist_settings.password(os.environ), now=_now)
     for path in outcome.rendered:
         click.echo(f"rendered {ws.display(path)}", err=True)

@@ -7,8 +7,9 @@ from typing import Any, Optional
 
 import click
 
-from tracker.cli.common import DATE, Context, pass_context, today
-from tracker.report import FORMATS, PDF_VARIANTS, RenderOptions, build
+from tracker.cli.common import DATE, LANGUAGE, Context, pass_context, today
+from tracker.model.records import PERIODS
+from tracker.report import FORMATS, PDF_VARIANTS, Outcome, RenderOptions, build, series
 
 
 @click.command()
@@ -25,23 +26,44 @@ from tracker.report import FORMATS, PDF_VARIANTS, RenderOptions, build
               help="pdf/a-3b: archival, with the programme file attached; pdf/ua-1: tagged and accessible.")
 @click.option("--jobs", "-j", type=click.IntRange(min=0), default=1, show_default=True, metavar="N",
               help="Render N programmes at a time, each in its own process; 0: one per core.")
+@click.option("--lang", "langs", type=LANGUAGE, multiple=True, metavar="LANG",
+              help="Render the editions in this language (BCP 47, e.g. zh-Hans); repeatable. "
+                   "Default: every language of each programme (its `languages`).")
 @click.option("--force", is_flag=True,
               help="Render every edition, even those whose inputs have not changed since they were written.")
 @click.option("--drafts", is_flag=True,
               help="A preview with the drafts waiting for review, marked \"DRAFT \u2014 not for distribution\", "
                    "into <out>/<id>/drafts/ (never distributed or published).")
+@click.option("--due", is_flag=True,
+              help="Render every edition the programmes' `editions:` schedules put on or before today that "
+                   "is not in the output folder yet, oldest first.")
+@click.option("--every", type=click.Choice(list(PERIODS)),
+              help="Render a series: an edition at the end of every such calendar period from --from to --to.")
+@click.option("--from", "start", type=DATE, help="With --every: the series starts with the period holding this date.")
+@click.option("--to", "until", type=DATE, help="With --every: the last edition is on or before this date (default: today).")
 @pass_context
 def report(obj: Context, programme_ids: tuple[str, ...], as_of: Optional[dt.date], fmt: str,
            out: Optional[Path], since: Optional[dt.date], template_dir: Optional[Path], pdf_variant: str,
-           jobs: int, force: bool, drafts: bool) -> None:
+           jobs: int, force: bool, langs: tuple[str, ...], drafts: bool, due: bool, every: Optional[str],
+           start: Optional[dt.date], until: Optional[dt.date]) -> None:
     """Render dated HTML and PDF reports: reports/<id>/<id>-<as-of>.html and .pdf.
+
+    A programme published in several languages (`languages: [en, zh-Hans]`) gets one edition
+    per language: the first keeps these names, the others are <id>-<as-of>.<lang>.html and .pdf.
 
     Prints the path of each edition file, in programme order. An edition whose inputs
     (programme file, templates, options, as-of date, tracker version...) have not changed since
     it was written is not rendered again: its path is printed all the same, and on a terminal
     stderr says it was up to date. --force renders every edition. --drafts renders a preview
     with the drafts waiting for review into reports/<id>/drafts/.
+
+    Editions on a schedule: --due renders, for each programme with `editions: {every, start}`,
+    every scheduled edition up to today not rendered yet, each as of its date and compared with
+    the scheduled edition before it (existing ones are left alone); a programme without a
+    schedule gets nothing, and stderr says so. --every PERIOD --from DATE [--to DATE] renders
+    such a series for any programme (a backfill).
     """
+    _check_series_options(due, every, start, until, as_of, since, drafts)
     as_of = as_of or today()
     if since is not None and since >= as_of:
         raise click.BadParameter(f"{since.isoformat()} is not before the as-of date {as_of.isoformat()}",
@@ -54,8 +76,21 @@ def report(obj: Context, programme_ids: tuple[str, ...], as_of: Optional[dt.date
     terminal = sys.stderr.isatty()
     bar = _Bar() if terminal else None
     try:
-        outcome = build(ws, as_of, formats, folder, options, programme_ids=programme_ids, jobs=jobs, force=force,
-                        progress=bar)
+        if due or every:
+            made = (series.render_due(ws, today(), formats, folder, options, programme_ids=programme_ids, jobs=jobs,
+                                      force=force, progress=bar, langs=langs) if due else
+                    series.render_every(ws, every or "", start or as_of, until or today(), formats, folder, options,
+                                        programme_ids=programme_ids, jobs=jobs, force=force, progress=bar,
+                                        langs=langs))
+            for pid in made.unscheduled:
+                click.echo(f"{pid}: no edition schedule (editions: {{every: ..., start: ...}} in its programme "
+                           "file); nothing rendered for it by --due", err=True)
+            if due and not made.outcome.paths:
+                click.echo("no scheduled edition is due", err=True)
+            outcome: Outcome = made.outcome
+        else:
+            outcome = build(ws, as_of, formats, folder, options, programme_ids=programme_ids, jobs=jobs, force=force,
+                            progress=bar, langs=langs)
     finally:
         if bar:
             bar.close()
@@ -65,6 +100,28 @@ def report(obj: Context, programme_ids: tuple[str, ...], as_of: Optional[dt.date
         count = len(outcome.up_to_date)
         click.echo(f"{count} file{'s' if count > 1 else ''} up to date, not rendered again "
                    "(--force renders them)", err=True)
+
+
+def _check_series_options(due: bool, every: Optional[str], start: Optional[dt.date], until: Optional[dt.date],
+                          as_of: Optional[dt.date], since: Optional[dt.date], drafts: bool) -> None:
+    """--due and --every each make editions of several dates: options naming one date do not go
+    with them (a usage error, exit 2)."""
+    if due and every:
+        raise click.UsageError("--due and --every cannot be used together: --due follows each programme's own "
+                               "schedule, --every sets one")
+    if every and start is None:
+        raise click.UsageError("--every needs --from DATE: the series starts with the period holding it")
+    if not every:
+        for name, value in (("--from", start), ("--to", until)):
+            if value is not None:
+                raise click.UsageError(f"{name} goes with --every PERIOD")
+    if due or every:
+        for name, given in (("--as-of", as_of is not None), ("--since", since is not None), ("--drafts", drafts)):
+            if given:
+                raise click.UsageError(f"{name} cannot be used with {'--due' if due else '--every'}: each edition "
+                                       "of a series is as of its own date and compared with the one before it")
+    if every and start is not None and until is not None and until < start:
+        raise click.BadParameter(f"{until.isoformat()} is before --from {start.isoformat()}", param_hint="'--to'")
 
 
 class _Bar:

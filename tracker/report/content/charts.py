@@ -11,11 +11,17 @@ import math
 from dataclasses import dataclass
 from typing import Optional, Sequence
 
+from typing import TYPE_CHECKING
+
 from markupsafe import Markup, escape
 
-from tracker.report.content import formatting as fmt
+from tracker.i18n import fonts
+from tracker.i18n import locale as fmt
 
-FONT = "DejaVu Sans, Verdana, sans-serif"
+if TYPE_CHECKING:  # pragma: no cover
+    from tracker.report.content.language import Language
+
+FONT = "DejaVu Sans, Verdana, sans-serif"  # an English chart drawn without a Language (tests)
 AXIS = "#5b616b"
 GRID = "#d5d8dc"
 TARGET = "#7a2e0e"
@@ -48,12 +54,14 @@ def _f(x: float) -> str:
     return "0.0" if text == "-0.0" else text
 
 
-def _svg(chart_id: str, width: int, height: int, title: str, desc: str, body: list[str]) -> Markup:
+def _svg(chart_id: str, width: int, height: int, title: str, desc: str, body: list[str],
+         lang: "Language | None" = None) -> Markup:
+    font = fonts.svg_family(lang.page) if lang is not None else FONT
     head = (
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" id="{escape(chart_id)}" role="img" '
         f'viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
         f'aria-labelledby="{escape(chart_id)}-title {escape(chart_id)}-desc" '
-        f'font-family="{FONT}" font-size="11">'
+        f'font-family="{font}" font-size="11">'
     )
     return Markup("\n".join([
         head,
@@ -68,13 +76,14 @@ def _short(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "\u2026"
 
 
-def status_chart(bars: Sequence[Bar], chart_id: str, title: str) -> Markup:
+def status_chart(bars: Sequence[Bar], chart_id: str, title: str, lang: "Language | None" = None) -> Markup:
     """Horizontal bars, one per status, each labelled with the status and its count."""
     label_w, bar_w, row_h, top = 150, 280, 24, 6
     width = label_w + bar_w + 50
     height = top * 2 + row_h * max(1, len(bars))
     most = max((b.count for b in bars), default=0) or 1
-    desc = "; ".join(f"{b.label}: {b.count}" for b in bars) + "."
+    words = lang.words if lang is not None else (lambda message: message)
+    desc = words("; ").join(words("{label}: {count}").format(label=b.label, count=b.count) for b in bars) + words(".")
     body = [f'<line x1="{label_w}" y1="{top}" x2="{label_w}" y2="{height - top}" stroke="{AXIS}" stroke-width="1"/>']
     for i, bar in enumerate(bars):
         y = top + i * row_h
@@ -86,7 +95,7 @@ def status_chart(bars: Sequence[Bar], chart_id: str, title: str) -> Markup:
                         f'fill="{bar.colour}" stroke="{bar.outline}" stroke-width="1"/>')
         body.append(f'<text x="{_f(label_w + length + 6)}" y="{_f(y + row_h / 2 + 4)}" fill="#1b1b1b" '
                     f'font-weight="bold">{bar.count}</text>')
-    return _svg(chart_id, width, height, title, desc, body)
+    return _svg(chart_id, width, height, title, desc, body, lang)
 
 
 def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
@@ -105,7 +114,7 @@ def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
     return ticks
 
 
-def _date_ticks(start: dt.date, end: dt.date) -> list[tuple[dt.date, str]]:
+def _date_ticks(start: dt.date, end: dt.date, page: str = "en") -> list[tuple[dt.date, str]]:
     years = list(range(start.year + (start > dt.date(start.year, 1, 1)), end.year + 1))
     if len(years) >= 2:
         step = max(1, math.ceil(len(years) / 7))
@@ -117,14 +126,17 @@ def _date_ticks(start: dt.date, end: dt.date) -> list[tuple[dt.date, str]]:
             months.append(dt.date(y, m, 1))
         y, m = (y + 1, 1) if m == 12 else (y, m + 1)
     step = max(1, math.ceil(len(months) / 6))
-    return [(d, d.strftime("%Y-%m")) for d in months[::step]]
+    return [(d, fmt.month(d, page)) for d in months[::step]]
 
 
-def indicator_chart(series: Series, chart_id: str) -> Markup:
+def indicator_chart(series: Series, chart_id: str, lang: "Language | None" = None) -> Markup:
     """Baseline (square), observations (dots joined by a line), target (dashed line and diamond), as-of date."""
     width, height = 560, 230
     left, right, top, bottom = 58, 96, 18, 34
     plot_w, plot_h = width - left - right, height - top - bottom
+    page = lang.style if lang is not None else "en"
+    words = lang.words if lang is not None else (lambda message: message)
+    number = lambda value: fmt.number(value, page)  # noqa: E731
 
     points = [series.baseline, *series.observations]
     values = [v for _, v in points] + ([series.target[1]] if series.target else [])
@@ -147,10 +159,10 @@ def indicator_chart(series: Series, chart_id: str) -> Markup:
         body.append(f'<line x1="{left}" y1="{_f(y(tick))}" x2="{left + plot_w}" y2="{_f(y(tick))}" '
                     f'stroke="{GRID}" stroke-width="0.8"/>')
         body.append(f'<text x="{left - 6}" y="{_f(y(tick) + 4)}" text-anchor="end" fill="{AXIS}">'
-                    f'{escape(fmt.number(tick))}</text>')
+                    f'{escape(number(tick))}</text>')
     body.append(f'<line x1="{left}" y1="{top + plot_h}" x2="{left + plot_w}" y2="{top + plot_h}" '
                 f'stroke="{AXIS}" stroke-width="1"/>')
-    for day, label in _date_ticks(start, end):
+    for day, label in _date_ticks(start, end, page):
         body.append(f'<line x1="{_f(x(day))}" y1="{top + plot_h}" x2="{_f(x(day))}" y2="{top + plot_h + 4}" '
                     f'stroke="{AXIS}" stroke-width="1"/>')
         body.append(f'<text x="{_f(x(day))}" y="{top + plot_h + 17}" text-anchor="middle" fill="{AXIS}">'
@@ -160,7 +172,7 @@ def indicator_chart(series: Series, chart_id: str) -> Markup:
     ax = x(series.as_of)
     body.append(f'<line x1="{_f(ax)}" y1="{top}" x2="{_f(ax)}" y2="{top + plot_h}" stroke="{AXIS}" '
                 f'stroke-width="1" stroke-dasharray="2 3"/>')
-    body.append(f'<text x="{_f(ax)}" y="{top - 5}" text-anchor="middle" fill="{AXIS}">as of</text>')
+    body.append(f'<text x="{_f(ax)}" y="{top - 5}" text-anchor="middle" fill="{AXIS}">{escape(words("as of"))}</text>')
 
     if series.target:
         t_day, t_value = series.target
@@ -181,9 +193,10 @@ def indicator_chart(series: Series, chart_id: str) -> Markup:
     # Labels at the right edge: the latest value and the target, pushed apart when they would touch.
     last_value = points[-1][1]
     labels = [(y(last_value), series.colour, ' font-weight="bold"',
-               f'{"Latest" if series.observations else "Baseline"} {fmt.number(last_value)}')]
+               (words("Latest {value}") if series.observations else words("Baseline {value}")).format(
+                   value=number(last_value)))]
     if series.target:
-        labels.append((y(series.target[1]), TARGET, "", f"Target {fmt.number(series.target[1])}"))
+        labels.append((y(series.target[1]), TARGET, "", words("Target {value}").format(value=number(series.target[1]))))
     if len(labels) == 2 and abs(labels[0][0] - labels[1][0]) < 13:
         middle = (labels[0][0] + labels[1][0]) / 2
         upper_first = last_value > series.target[1] if series.target else True
@@ -192,28 +205,34 @@ def indicator_chart(series: Series, chart_id: str) -> Markup:
     for label_y, colour, weight, text in labels:
         body.append(f'<text x="{left + plot_w + 12}" y="{_f(label_y + 4)}" fill="{colour}"{weight}>{escape(text)}</text>')
 
-    title, desc = describe(series)
-    return _svg(chart_id, width, height, title, desc, body)
+    title, desc = describe(series, lang)
+    return _svg(chart_id, width, height, title, desc, body, lang)
 
 
-def describe(series: Series) -> tuple[str, str]:
+def describe(series: Series, lang: "Language | None" = None) -> tuple[str, str]:
     """The chart's alternative text: a summary sentence, and every figure drawn."""
+    page = lang.style if lang is not None else "en"
+    words = lang.words if lang is not None else (lambda message: message)
     unit = series.unit
+    qty = lambda value: words("{value} {unit}").format(value=fmt.number(value, page), unit=unit)  # noqa: E731
+    day = lambda value: fmt.date(value, page)  # noqa: E731
     b_day, b_value = series.baseline
-    parts = [f"baseline {fmt.quantity(b_value, unit)} on {fmt.date(b_day)}"]
+    parts = [words("baseline {value} on {date}").format(value=qty(b_value), date=day(b_day))]
     if series.observations:
         l_day, l_value = series.observations[-1]
-        parts.append(f"latest {fmt.quantity(l_value, unit)} on {fmt.date(l_day)}")
+        parts.append(words("latest {value} on {date}").format(value=qty(l_value), date=day(l_day)))
     else:
-        parts.append("no value reported since the baseline")
+        parts.append(words("no value reported since the baseline"))
     if series.target:
-        parts.append(f"target {fmt.quantity(series.target[1], unit)} by {fmt.date(series.target[0])}")
+        parts.append(words("target {value} by {date}").format(value=qty(series.target[1]), date=day(series.target[0])))
     else:
-        parts.append("no target set")
-    title = f"Chart of {series.title}: " + ", ".join(parts) + "."
-    figures = [f"Baseline {fmt.date(b_day)}: {fmt.number(b_value)}"]
-    figures += [f"{fmt.date(d)}: {fmt.number(v)}" for d, v in series.observations]
+        parts.append(words("no target set"))
+    title = words("Chart of {title}: {parts}.").format(title=series.title, parts=words(", ").join(parts))
+    figures = [words("Baseline {date}: {value}").format(date=day(b_day), value=fmt.number(b_value, page))]
+    figures += [words("{date}: {value}").format(date=day(d), value=fmt.number(v, page)) for d, v in series.observations]
     if series.target:
-        figures.append(f"Target {fmt.date(series.target[0])}: {fmt.number(series.target[1])}")
-    desc = f"Values in {unit} over time. " + "; ".join(figures) + f". As of {fmt.date(series.as_of)}."
+        figures.append(words("Target {date}: {value}").format(date=day(series.target[0]),
+                                                              value=fmt.number(series.target[1], page)))
+    desc = words("Values in {unit} over time. {figures}. As of {date}.").format(
+        unit=unit, figures=words("; ").join(figures), date=day(series.as_of))
     return title, desc

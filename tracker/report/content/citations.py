@@ -9,12 +9,18 @@ from typing import Iterable, Optional
 from tracker.evidence import state
 from tracker.evidence.state import Known
 from tracker.model.records import Programme, Source
+from tracker.report.content.language import Language, Shown
+
+
+def N_(message: str) -> str:
+    return message
+
 
 KIND_LABELS = {
-    "official": "official",
-    "press": "press",
-    "reprint": "reprint or mirror",
-    "other": "other",
+    "official": N_("official"),
+    "press": N_("press"),
+    "reprint": N_("reprint or mirror"),
+    "other": N_("other"),
 }
 
 
@@ -26,18 +32,21 @@ class EvidenceNote:
     dead: Optional[str]  # "link dead since 2026-12-09 (archived copy: archive/…warc.gz)"
 
 
-def evidence_note(known: Optional[Known], programme_id: str, source: Source) -> Optional[EvidenceNote]:
-    """What the edition says about `source`'s evidence, or None when the archive knows nothing of it."""
+def evidence_note(known: Optional[Known], programme_id: str, source: Source,
+                  lang: Language) -> Optional[EvidenceNote]:
+    """What the edition says about `source`'s evidence, in the page's language (dates as it writes
+    them), or None when the archive knows nothing of it."""
     if known is None:
         return None
     found = known.of(source)
     capture = found.capture
-    archived = (f"archived {capture.date.isoformat()}, SHA-256 {capture.payload_sha256[:8]}\u2026"
-                if capture else None)
+    archived = (lang.words("archived {date}, SHA-256 {digest}").format(
+        date=lang.date(capture.date), digest=capture.payload_sha256[:8] + "\u2026") if capture else None)
     dead = None
     if found.dead_since is not None:
-        copy = f"archived copy: archive/{programme_id}/{capture.file}" if capture else "no archived copy"
-        dead = f"link dead since {found.dead_since.isoformat()} ({copy})"
+        copy = (lang.words("archived copy: {file}").format(file=f"archive/{programme_id}/{capture.file}")
+                if capture else lang.words("no archived copy"))
+        dead = lang.words("link dead since {date} ({copy})").format(date=lang.date(found.dead_since), copy=copy)
     return EvidenceNote(archived, dead) if archived or dead else None
 
 
@@ -45,10 +54,10 @@ def evidence_note(known: Optional[Known], programme_id: str, source: Source) -> 
 class Cited:
     """One line of the report's source list."""
 
-    number: int
+    number: int  # 0 for a registered source this edition does not cite
     ref: str  # the source id, or the URL when an entry cites a URL directly
-    title: str
-    publisher: str
+    title: Shown
+    publisher: Shown
     date: str
     kind: str  # a label from KIND_LABELS, or "not stated" for a bare URL
     url: Optional[str]
@@ -58,12 +67,18 @@ class Cited:
     def anchor(self) -> str:
         return f"source-{self.number}"
 
+    @property
+    def id(self) -> str:
+        return self.ref
+
 
 class Citations:
     """Built while the report context is built, section by section, in reading order."""
 
-    def __init__(self, programme: Programme, evidence: Optional[Known] = None) -> None:
+    def __init__(self, programme: Programme, lang: Optional[Language] = None,
+                 evidence: Optional[Known] = None) -> None:
         self.programme = programme
+        self.lang = lang or Language(programme, programme.language)
         self.evidence = evidence
         self._numbers: dict[str, int] = {}
 
@@ -85,22 +100,23 @@ class Citations:
             if source is None:  # a URL cited directly: checked and archived as a source of its own
                 checked = next((s for s in self.programme.sources if s.url == ref), None) \
                     or Source(state.url_source_id(ref), ref, url=ref)
-                out.append(Cited(number, ref, ref, "", "", "not stated", ref,
-                                 evidence_note(self.evidence, self.programme.id, checked)))
+                out.append(Cited(number, ref, self.lang.original(ref), self.lang.original(""), "",
+                                 self.lang.words("not stated"), ref,
+                                 evidence_note(self.evidence, self.programme.id, checked, self.lang)))
             else:
-                out.append(_cited(number, source, evidence_note(self.evidence, self.programme.id, source)))
+                out.append(self._cited(number, source))
         return out
 
-    def uncited(self) -> list[Source]:
-        """Registered sources that nothing in this edition cites."""
-        return [s for s in self.programme.sources if s.id not in self._numbers]
+    def describe(self, source: Source) -> Cited:
+        """A registered source as a line of the list (numbered when cited)."""
+        return self._cited(self._numbers.get(source.id, 0), source)
 
-    def uncited_evidence(self) -> dict[str, EvidenceNote]:
-        """The evidence notes of the uncited registered sources that have one, by source id."""
-        notes = {s.id: evidence_note(self.evidence, self.programme.id, s) for s in self.uncited()}
-        return {sid: note for sid, note in notes.items() if note is not None}
+    def uncited(self) -> list[Cited]:
+        """Registered sources that nothing in this edition cites (numbered 0)."""
+        return [self._cited(0, s) for s in self.programme.sources if s.id not in self._numbers]
 
-
-def _cited(number: int, source: Source, evidence: Optional[EvidenceNote]) -> Cited:
-    return Cited(number, source.id, source.title, source.publisher, source.date,
-                 KIND_LABELS.get(source.kind, source.kind), source.url, evidence)
+    def _cited(self, number: int, source: Source) -> Cited:
+        lang = self.lang
+        return Cited(number, source.id, lang.text(source, "title"), lang.text(source, "publisher"),
+                     lang.partial_date(source.date), lang.words(KIND_LABELS.get(source.kind, source.kind)),
+                     source.url, evidence_note(self.evidence, self.programme.id, source, lang))

@@ -8,20 +8,25 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Optional
+
+from markupsafe import Markup
 
 from tracker import __version__
 from tracker.digest import changes
+from tracker.i18n import fonts
 from tracker.model.records import Programme, Source
 from tracker.report.content import colours, corrections, priorities, summary, whatchanged
-from tracker.report.content.citations import Citations, Cited, EvidenceNote
-from tracker.report.content.views import Badge, badge
-from tracker.report.edition import EditionInputs
+from tracker.report.content.citations import Citations, Cited
+from tracker.report.content.language import Language, Shown
+from tracker.report.content.views import N_, Badge, badge
+from tracker.report.edition import EditionInputs, edition_stem, other_language
 from tracker.report.run.revision import Revision
 
 DEFAULT_ACCENT = "#1f4e79"
-DRAFT_MARK = "DRAFT \u2014 not for distribution"
+DRAFT_MARK = N_("DRAFT \u2014 not for distribution")
+SENTENCE_ENDS = (".", "!", "?", "\u3002", "\uff01", "\uff1f")  # a definition ending otherwise gets a full stop
 
 
 @dataclass(frozen=True)
@@ -48,15 +53,15 @@ class Theme:
 class StatedIn:
     """The document the priorities were stated in, as the cover cites it."""
 
-    source: Source
+    source: Cited
     cites: tuple[int, ...]
 
 
 @dataclass(frozen=True)
 class Cover:
-    title: str
-    summary: str
-    owner: str
+    title: Shown
+    summary: Shown
+    owner: Shown
     as_of: dt.date
     logo: Optional[str]
     stated_in: Optional[StatedIn]
@@ -65,13 +70,13 @@ class Cover:
     previous: Optional[dt.date]
     previous_from: str
     priorities: int
-    method_version: str  # "" when the programme states none
+    method_version: str  # "" when the programme states none (a version number: not translated)
 
 
 @dataclass(frozen=True)
 class MethodStatus:
     badge: Badge
-    definition: str
+    definition: Shown
     final: bool
     needs: str  # what an entry with this status must carry
 
@@ -79,8 +84,8 @@ class MethodStatus:
 @dataclass(frozen=True)
 class MethodReason:
     id: str
-    label: str
-    definition: str
+    label: Shown
+    definition: Shown
 
 
 @dataclass(frozen=True)
@@ -89,11 +94,20 @@ class Method:
     review_every_days: int
     reasons: list[MethodReason]
     version: str  # the programme's method_version, "" when none
+    texts: int = 0  # texts of the programme this edition shows
+    untranslated: int = 0  # of which shown in the data's language for want of a (current) translation
+    languages: bool = False  # the edition is a translation: the method says how much of it
+    original_name: str = ""  # the data's language, named in the edition's language
 
 
 @dataclass(frozen=True)
 class ReportContext:
-    lang: str
+    lang: str  # the page's language (BCP 47)
+    style: str  # the language of tracker's own words, dates and numbers: `lang` when tracker speaks it, else en
+    data_lang: str  # the language the programme's data is written in
+    dir: str  # the page's direction: ltr, or rtl for a right-to-left language
+    fonts_css: Markup  # the faces each language is drawn in (i18n.fonts), after report.css
+    alternates: list[tuple[str, str]]  # (language, file name) of the same edition in the programme's other languages
     as_of: dt.date
     meta: Meta
     theme: Theme
@@ -102,8 +116,7 @@ class ReportContext:
     changes: whatchanged.WhatChanged
     priorities: list[priorities.PriorityView]
     sources: list[Cited]
-    other_sources: list[Source]
-    other_evidence: dict[str, EvidenceNote]  # by source id: what the archive says of an uncited source
+    other_sources: list[Cited]  # registered, not cited (numbered 0), each with its evidence
     evidence: bool  # whether the archive knows anything of this programme's sources on the as-of date
     method: Method
     corrections: corrections.Corrections
@@ -111,18 +124,26 @@ class ReportContext:
     draft_mark: str
 
 
-def build(programme: Programme, as_of: dt.date, inputs: EditionInputs) -> ReportContext:
-    cite = Citations(programme, inputs.evidence)
+def build(programme: Programme, as_of: dt.date, inputs: EditionInputs, lang: Optional[Language] = None) -> ReportContext:
+    """What the edition of `programme` as of `as_of` says, in the language of `lang` (default:
+    the data's own language)."""
+    lang = lang or Language(programme, programme.language)
+    cite = Citations(programme, lang, inputs.evidence)
     accent = programme.accent or DEFAULT_ACCENT
     theme = Theme(accent, colours.darken_to(accent), colours.text_on(accent), colours.tint(accent, 0.08))
     stated = stated_source(programme, as_of)
+    stated_in = None
+    if stated:
+        numbers = cite.cite([stated.id])
+        stated_in = StatedIn(cite.describe(stated), numbers)
+    title = lang.text(programme, "title")
     cover = Cover(
-        title=programme.title,
-        summary=programme.summary,
-        owner=programme.owner,
+        title=title,
+        summary=lang.text(programme, "summary"),
+        owner=lang.text(programme, "owner"),
         as_of=as_of,
         logo=inputs.logo,
-        stated_in=StatedIn(stated, cite.cite([stated.id])) if stated else None,
+        stated_in=stated_in,
         data_file=inputs.data_file,
         revision=inputs.revision,
         previous=inputs.since,
@@ -131,20 +152,41 @@ def build(programme: Programme, as_of: dt.date, inputs: EditionInputs) -> Report
         method_version=programme.method_version,
     )
     found = changes.between(programme, inputs.since, as_of)
-    summary_ = summary.build(programme, as_of, found)
-    changed = whatchanged.build(programme, inputs.since, inputs.since_from, as_of, found, cite, inputs.since_method)
-    corrected = corrections.build(programme, inputs.since, as_of)
-    views = [priorities.build(p, programme, as_of, cite, accent) for p in programme.priorities]
-    title = f"{programme.title}: progress up to {as_of.isoformat()}"
+    summary_ = summary.build(lang, as_of, found)
+    changed = whatchanged.build(lang, inputs.since, inputs.since_from, as_of, found, cite, inputs.since_method)
+    corrected = corrections.build(lang, inputs.since, as_of)
+    views = [priorities.build(p, lang, as_of, cite, accent) for p in programme.priorities]
+    plain_title = " ".join(title.text.split())
+    owner = lang.text(programme, "owner")
+    summary_text = lang.text(programme, "summary")
+    sources = cite.listing()
+    other = cite.uncited()
+    method = Method([_method_status(lang, s.id) for s in programme.statuses], programme.review_every_days,
+                    [MethodReason(r.id, lang.reason(r, "label"), lang.reason(r, "definition"))
+                     for r in programme.reasons],
+                    programme.method_version)
+    draft_mark = lang.words(DRAFT_MARK)
+    # Counted once every section has asked for its texts (corrections and reasons included).
+    if lang.translated_edition:
+        method = replace(method, texts=lang.shown_count(), untranslated=len(lang.untranslated), languages=True,
+                         original_name=lang.language_name(lang.data))
+    meta_title = lang.words("{title}: progress up to {date}").format(title=plain_title, date=lang.date(as_of))
     return ReportContext(
-        lang=programme.language,
+        lang=lang.page,
+        style=lang.style,
+        data_lang=lang.data,
+        dir="rtl" if lang.rtl else "ltr",
+        fonts_css=fonts.css(lang.page) + page_numbers(lang),
+        alternates=[(other, f"{edition_stem(programme.id, as_of, other_language(other, programme.primary))}.html")
+                    for other in programme.published_in if other != lang.page and lang.page in programme.published_in],
         as_of=as_of,
         meta=Meta(
-            title=f"{DRAFT_MARK}: {title}" if inputs.drafts else title,
-            author=programme.owner or "tracker",
-            description=(" ".join(programme.summary.split()) if programme.summary
-                         else f"Progress report on {programme.title}"),
-            keywords=["progress report", programme.id, *(p.id for p in programme.priorities)],
+            title=lang.words("{mark}: {title}").format(mark=draft_mark, title=meta_title) if inputs.drafts
+            else meta_title,
+            author=owner.text or "tracker",
+            description=(" ".join(summary_text.text.split()) if summary_text
+                         else lang.words("Progress report on {title}").format(title=plain_title)),
+            keywords=[lang.words("progress report"), programme.id, *(p.id for p in programme.priorities)],
             generator=f"tracker {__version__}",
             created=as_of.isoformat(),
         ),
@@ -153,17 +195,26 @@ def build(programme: Programme, as_of: dt.date, inputs: EditionInputs) -> Report
         summary=summary_,
         changes=changed,
         priorities=views,
-        sources=cite.listing(),
-        other_sources=cite.uncited(),
-        other_evidence=cite.uncited_evidence(),
+        sources=sources,
+        other_sources=other,
         evidence=inputs.evidence is not None and not inputs.evidence.empty,
-        method=Method([_method_status(programme, s.id) for s in programme.statuses], programme.review_every_days,
-                      [MethodReason(r.id, r.label, r.definition) for r in programme.reasons],
-                      programme.method_version),
+        method=method,
         corrections=corrected,
         draft=inputs.drafts,
-        draft_mark=DRAFT_MARK,
+        draft_mark=draft_mark,
     )
+
+
+def page_numbers(lang: Language) -> Markup:
+    """The page margin's "Page X of Y" in the edition's language (a CSS rule: WeasyPrint counts)."""
+    words = lang.words("Page {page} of {pages}")
+    parts = []
+    for piece in words.replace("{pages}", "\0pages\0").replace("{page}", "\0page\0").split("\0"):
+        if piece in ("page", "pages"):
+            parts.append(f"counter({piece})")
+        elif piece:
+            parts.append('"' + piece.replace("\\", "\\\\").replace('"', '\\"') + '"')
+    return Markup("@page { @bottom-right { content: " + " ".join(parts) + "; } }\n")
 
 
 def stated_source(programme: Programme, as_of: dt.date) -> Optional[Source]:
@@ -181,8 +232,11 @@ def stated_source(programme: Programme, as_of: dt.date) -> Optional[Source]:
     return programme.sources[0] if programme.sources else None
 
 
-def _method_status(programme: Programme, status_id: str) -> MethodStatus:
-    status = programme.status(status_id)
-    needs = [need for need, on in (("a cited source", status.needs_source), ("a note saying why", status.needs_note)) if on]
-    definition = status.definition if status.definition.endswith((".", "!", "?")) else status.definition + "."
-    return MethodStatus(badge(programme, status_id), definition, status.final, " and ".join(needs))
+def _method_status(lang: Language, status_id: str) -> MethodStatus:
+    status = lang.programme.status(status_id)
+    needs = [lang.words(need) for need, on in ((N_("a cited source"), status.needs_source),
+                                               (N_("a note saying why"), status.needs_note)) if on]
+    definition = lang.status(status, "definition")
+    if definition.text and not definition.text.endswith(SENTENCE_ENDS):
+        definition = definition.map(definition.text + lang.words("."))
+    return MethodStatus(badge(lang, status_id), definition, status.final, lang.words(" and ").join(needs))

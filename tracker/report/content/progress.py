@@ -11,14 +11,23 @@ latest value still meets the target and 0% once it falls short of it.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Optional
+from dataclasses import dataclass, replace
+from typing import Callable, Optional
+
+
+def N_(message: str) -> str:
+    """Marks a message for translation; `Progress.translated` translates it."""
+    return message
 
 
 @dataclass(frozen=True)
 class Progress:
     percent: Optional[float]  # None when there is no target
     explanation: str  # one line a reader sees beside the figure
+
+    def translated(self, words: Callable[[str], str]) -> "Progress":
+        """The same progress, its explanation in the edition's language."""
+        return replace(self, explanation=words(self.explanation))
 
     @property
     def shown(self) -> str:
@@ -41,7 +50,7 @@ class Progress:
 def progress(baseline: float, latest: Optional[float], target: Optional[float], direction: str = "up") -> Progress:
     """Progress from `baseline` to `target` given the `latest` value (None: no value since the baseline)."""
     if target is None:
-        return Progress(None, "No target set, so progress cannot be measured.")
+        return Progress(None, N_("No target set, so progress cannot be measured."))
     value = baseline if latest is None else latest
     sign = 1 if direction == "up" else -1
     needed = sign * (target - baseline)
@@ -49,13 +58,13 @@ def progress(baseline: float, latest: Optional[float], target: Optional[float], 
     if needed <= 0:
         met = sign * (value - target) >= 0
         if met:
-            return Progress(100.0, "The baseline already met the target; the latest value still meets it.")
-        return Progress(0.0, "The baseline already met the target; the latest value no longer meets it.")
+            return Progress(100.0, N_("The baseline already met the target; the latest value still meets it."))
+        return Progress(0.0, N_("The baseline already met the target; the latest value no longer meets it."))
     percent = gained / needed * 100
     if latest is None:
-        return Progress(percent, "No value reported since the baseline.")
+        return Progress(percent, N_("No value reported since the baseline."))
     if percent < 0:
-        return Progress(percent, "The value has moved away from the target since the baseline.")
+        return Progress(percent, N_("The value has moved away from the target since the baseline."))
     if percent >= 100:
-        return Progress(percent, "Target reached." if percent == 100 else "Target passed.")
-    return Progress(percent, "Share of the distance from baseline to target covered so far.")
+        return Progress(percent, N_("Target reached.") if percent == 100 else N_("Target passed."))
+    return Progress(percent, N_("Share of the distance from baseline to target covered so far."))

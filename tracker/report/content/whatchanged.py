@@ -5,11 +5,12 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Optional
 
+from markupsafe import Markup
+
 from tracker.digest import changes
-from tracker.model.records import Programme
-from tracker.report.content import formatting as fmt
 from tracker.report.content.citations import Citations
-from tracker.report.content.views import TRENDS, Badge, Trend, badge
+from tracker.report.content.language import Language, Shown
+from tracker.report.content.views import Badge, Trend, badge, trend
 
 STATUS, EVIDENCE, VALUE, COMPLETED, SLIPPED = "status", "evidence", "value", "completed", "slipped"
 CORRECTED = "corrected"
@@ -20,7 +21,7 @@ class Change:
     kind: str  # status / evidence / value / completed / slipped
     kind_label: str
     date: dt.date
-    text: str
+    text: Markup  # tracker's words around the data's (each data text in its own language)
     badge: Optional[Badge]  # the status, for status changes and new evidence
     cites: tuple[int, ...]
 
@@ -28,7 +29,7 @@ class Change:
 @dataclass(frozen=True)
 class PriorityChanges:
     anchor: str
-    title: str
+    title: Shown
     trend: Trend
     items: list[Change]
 
@@ -39,7 +40,7 @@ class WhatChanged:
     since_from: str  # "edition" (an earlier report was found) or "option" (--since)
     as_of: dt.date
     changed: list[PriorityChanges]
-    unchanged: list[tuple[str, str]]  # (anchor, title) of priorities with nothing new
+    unchanged: list[tuple[str, Shown]]  # (anchor, title) of priorities with nothing new
     method: str = ""  # how the method version changed since the edition compared with, or ""
 
     @property
@@ -47,67 +48,80 @@ class WhatChanged:
         return self.since is None
 
 
-def method_change(before: Optional[str], now: str) -> str:
+def method_change(lang: Language, before: Optional[str], now: str) -> str:
     """A sentence when the method version differs from the one of the edition compared with;
     "" when it is the same or unknown (`before` None)."""
     if before is None or before == now:
         return ""
     if not before:
-        return f"The method is now versioned: this edition follows method version {now}."
+        return lang.words("The method is now versioned: this edition follows method version {now}.").format(now=now)
     if not now:
-        return f"The method version is no longer stated (it was {before})."
-    return f"The method changed from version {before} to version {now}: see the Method section."
+        return lang.words("The method version is no longer stated (it was {before}).").format(before=before)
+    return lang.words("The method changed from version {before} to version {now}: see the Method section.").format(
+        before=before, now=now)
 
 
-def build(programme: Programme, since: Optional[dt.date], since_from: str, as_of: dt.date,
+def build(lang: Language, since: Optional[dt.date], since_from: str, as_of: dt.date,
           found: list[changes.PriorityChanges], cite: Citations, since_method: Optional[str] = None) -> WhatChanged:
     if since is None:
         return WhatChanged(None, since_from, as_of, [], [])
-    method = method_change(since_method, programme.method_version)
+    method = method_change(lang, since_method, lang.programme.method_version)
     changed, unchanged = [], []
     for pc in found:
         anchor = f"priority-{pc.priority.id}"
+        title = lang.text(pc.priority, "title")
         if not pc.anything:
-            unchanged.append((anchor, pc.priority.title))
+            unchanged.append((anchor, title))
             continue
-        changed.append(PriorityChanges(anchor, pc.priority.title, TRENDS[pc.trend], _items(programme, pc, since, cite)))
+        changed.append(PriorityChanges(anchor, title, trend(lang, pc.trend), _items(lang, pc, since, cite)))
     return WhatChanged(since, since_from, as_of, changed, unchanged, method)
 
 
-def _items(programme: Programme, pc: changes.PriorityChanges, since: dt.date, cite: Citations) -> list[Change]:
+def _items(lang: Language, pc: changes.PriorityChanges, since: dt.date, cite: Citations) -> list[Change]:
     items: list[Change] = []
+    words = lambda message, **values: Markup(lang.words(message)).format(**values)  # noqa: E731
     corrected = [c for c in (pc.after.applied if pc.after else ()) if c.date > since and "status" in c.changes]
     if pc.status_changed and pc.after is not None and corrected and pc.after not in pc.entries:
-        after = badge(programme, pc.after.status)
-        before = badge(programme, pc.before.status) if pc.before else None
-        text = (f"Status corrected{f' from {before.label}' if before else ''} to {after.label} on "
-                f"{fmt.date(corrected[-1].date)}: {corrected[-1].why}")
-        items.append(Change(CORRECTED, "Status corrected", corrected[-1].date, text, after, ()))
-    elif pc.status_changed and pc.after is not None:
-        after = badge(programme, pc.after.status)
-        if pc.before is None:
-            text = f"First assessed as {after.label} on {fmt.date(pc.after.date)}."
+        after = badge(lang, pc.after.status)
+        why = lang.text(corrected[-1], "why")
+        day = lang.date(corrected[-1].date)
+        if pc.before is not None:
+            text = words("Status corrected from {before} to {after} on {date}: {why}",
+                         before=badge(lang, pc.before.status).label, after=after.label, date=day, why=why)
         else:
-            before = badge(programme, pc.before.status)
-            text = (f"Status changed from {before.label} to {after.label} on {fmt.date(pc.after.date)} "
-                    f"({TRENDS[pc.trend].label}).")
-        items.append(Change(STATUS, "Status", pc.after.date, text, after, ()))
+            text = words("Status corrected to {after} on {date}: {why}", after=after.label, date=day, why=why)
+        items.append(Change(CORRECTED, lang.words("Status corrected"), corrected[-1].date, text, after, ()))
+    elif pc.status_changed and pc.after is not None:
+        after = badge(lang, pc.after.status)
+        if pc.before is None:
+            text = words("First assessed as {status} on {date}.", status=after.label, date=lang.date(pc.after.date))
+        else:
+            before = badge(lang, pc.before.status)
+            text = words("Status changed from {before} to {after} on {date} ({trend}).", before=before.label,
+                         after=after.label, date=lang.date(pc.after.date), trend=trend(lang, pc.trend).label)
+        items.append(Change(STATUS, lang.words("Status"), pc.after.date, text, after, ()))
     for entry in pc.entries:
-        items.append(Change(EVIDENCE, "New evidence", entry.date, " ".join(entry.note.split()),
-                            badge(programme, entry.status), cite.cite(entry.sources)))
+        note = lang.text(entry, "note")
+        items.append(Change(EVIDENCE, lang.words("New evidence"), entry.date,
+                            Markup(note.map(" ".join(note.text.split())).__html__()) if note else Markup(""),
+                            badge(lang, entry.status), cite.cite(entry.sources)))
     for indicator, point in pc.observations:
         earlier = [o for o in indicator.observations_until(point.date) if o.date < point.date]
         previous = earlier[-1] if earlier else indicator.baseline
-        text = (f"{indicator.title}: {fmt.quantity(point.value, indicator.unit)} "
-                f"(previously {fmt.quantity(previous.value, indicator.unit)} on {fmt.date(previous.date)}).")
-        items.append(Change(VALUE, "New value", point.date, text, None, cite.cite([point.source])))
+        unit = lang.text(indicator, "unit")
+        text = words("{indicator}: {value} (previously {previous} on {date}).",
+                     indicator=lang.text(indicator, "title"), value=lang.quantity(point.value, unit),
+                     previous=lang.quantity(previous.value, unit), date=lang.date(previous.date))
+        items.append(Change(VALUE, lang.words("New value"), point.date, text, None, cite.cite([point.source])))
     for milestone in pc.completed:
         assert milestone.done is not None
-        items.append(Change(COMPLETED, "Milestone completed", milestone.done, f"{milestone.title}.", None,
+        items.append(Change(COMPLETED, lang.words("Milestone completed"), milestone.done,
+                            words("{milestone}.", milestone=lang.text(milestone, "title")), None,
                             cite.cite(milestone.sources)))
     for milestone in pc.slipped:
         assert milestone.due is not None
-        items.append(Change(SLIPPED, "Milestone slipped", milestone.due,
-                            f"{milestone.title}: due {fmt.date(milestone.due)}, not done.", None,
+        items.append(Change(SLIPPED, lang.words("Milestone slipped"), milestone.due,
+                            words("{milestone}: due {date}, not done.", milestone=lang.text(milestone, "title"),
+                                  date=lang.date(milestone.due)), None,
                             cite.cite(milestone.sources)))
     return items

@@ -1,26 +1,37 @@
 """HTML rendering of a report with Jinja (tracker/templating.py): template mistakes are errors."""
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 import jinja2
 
 from tracker import templating
 from tracker.errors import RenderError
-from tracker.report.content import formatting
+from tracker.i18n import locale as cldr
 
-#: The filters report templates use, on top of Jinja's own.
-FILTERS = (("number", formatting.number), ("date", formatting.date))
+_FILTERS: dict[str, tuple[tuple[str, Callable[..., str]], ...]] = {}
 
 
-def environment(template_dir: Optional[str] = None) -> jinja2.Environment:
-    return templating.environment(template_dir, FILTERS)
+def filters(lang: str) -> tuple[tuple[str, Callable[..., str]], ...]:
+    """The filters report templates use, on top of Jinja's own: numbers and dates in `lang`
+    (one tuple per language, so the environment cache finds it again)."""
+    if lang not in _FILTERS:
+        _FILTERS[lang] = (("number", partial(cldr.number, lang=lang)),
+                          ("date", partial(cldr.date, lang=lang)),
+                          ("isodate", cldr.date),
+                          ("partial_date", partial(cldr.partial_date, lang=lang)))
+    return _FILTERS[lang]
+
+
+def environment(template_dir: Optional[str] = None, lang: str = "en") -> jinja2.Environment:
+    return templating.environment(template_dir, filters(lang), lang)
 
 
 def render(template: str, context: Any, template_dir: Optional[str | Path] = None) -> str:
-    """Render `template` with the report context; template mistakes become a `RenderError`."""
-    env = environment(str(template_dir) if template_dir else None)
+    """Render `template` with the report context, in its language; template mistakes become a `RenderError`."""
+    env = environment(str(template_dir) if template_dir else None, getattr(context, "style", "en"))
     try:
         return env.get_template(template).render(report=context)
     except jinja2.TemplateSyntaxError as error:

@@ -63,15 +63,23 @@ def html_to_pdf(html: str, root: Path, *, variant: str = "pdf/a-3b", attachment:
     return pdf
 
 
+#: Warnings WeasyPrint only logs that leave a PDF broken: a font embedded whole instead of as a
+#: subset (a CJK face is 16 MiB) or not at all, glyphs drawn as .notdef (PDF/A forbids them).
+FONT_FAILURES = re.compile(r"Unable to subset|Unable to instantiate|Too many glyphs missing|Unable to save emoji font")
+
+
 class _Problems(logging.Handler):
-    """Collects the errors WeasyPrint logs while this thread renders."""
+    """Collects the errors WeasyPrint logs while this thread renders, and the font warnings
+    that are errors here (FONT_FAILURES)."""
 
     def __init__(self) -> None:
-        super().__init__(logging.ERROR)
+        super().__init__(logging.WARNING)
         self.thread = threading.get_ident()
         self.messages: list[str] = []
 
     def emit(self, record: logging.LogRecord) -> None:
+        if record.levelno < logging.ERROR and not FONT_FAILURES.search(str(record.msg)):
+            return
         if record.thread == self.thread:
             message = " ".join(record.getMessage().split())
             self.messages.append(re.sub(r"(data:[^'\"\s,]*,)[^'\"\s]{20,}", r"\1...", message))

@@ -9,6 +9,8 @@ import re
 from pathlib import Path
 from typing import Optional
 
+from tracker.model.fields import LANGUAGE_TAG_RE
+
 #: The HTML edition names its method version in this <meta> (read back when its manifest is gone).
 METHOD_META = "tracker.method-version"
 _META_RE = re.compile(r'<meta name="' + re.escape(METHOD_META) + r'" content="([^"]*)">')
@@ -27,6 +29,19 @@ def edition_dates(folder: Path, programme_id: str) -> list[dt.date]:
                 except ValueError:
                     continue
     return sorted(dates)
+
+
+def edition_languages(folder: Path, programme_id: str, as_of: dt.date) -> list[str]:
+    """The languages other than the primary that the edition of `as_of` exists in
+    (`<id>-<as-of>.<lang>.html` or `.pdf`), sorted."""
+    pattern = re.compile(rf"^{re.escape(programme_id)}-{as_of.isoformat()}\.([A-Za-z0-9-]+)\.(?:html|pdf)$")
+    found = set()
+    if folder.is_dir():
+        for path in folder.iterdir():
+            match = pattern.match(path.name)
+            if match and LANGUAGE_TAG_RE.match(match[1]):
+                found.add(match[1])
+    return sorted(found)
 
 
 def previous_edition(folder: Path, programme_id: str, as_of: dt.date) -> Optional[dt.date]:

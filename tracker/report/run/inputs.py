@@ -4,7 +4,9 @@ An edition depends on: the programme data as of its date (attached to the PDF), 
 date, the previous edition's date (or --since), the git revision of the programme file, the logo,
 the templates, the PDF variant, and the evidence of its sources known on its date (the lines of
 archive/<programme>/checks.jsonl and captures.jsonl dated on or before it: the Sources section
-shows the latest capture and dead links). `fingerprint` reads what decides all of these without
+shows the latest capture and dead links), and for an edition in another language than the
+data's, the PO file its texts are translated with (tracker's own catalogs are part of its
+code: manifest.code_fingerprint). `fingerprint` reads what decides all of these without
 parsing the programme (incremental rendering records it); `gather` completes it into the
 `EditionInputs` the content is built from.
 """
@@ -42,13 +44,16 @@ class Fingerprint:
     logo: Optional[str]  # data: URL
     template_dir: Optional[Path]
     pdf_variant: str
+    lang: str = ""  # the edition's language ("": the data's own, as before languages existed)
+    translations: bytes = b""  # the PO file the edition's texts are translated with (b"": none)
     evidence: Optional[bytes] = None  # archive lines known on the as-of date (state.Known.data); None: none
     drafts: bool = False  # a preview with the drafts waiting for review
     since_method: Optional[str] = None  # the method version of the edition compared with (see EditionInputs)
 
 
 def fingerprint(ws: "Workspace", programme_id: str, path: Path, logo: Optional[str], file: bytes,
-                as_of: dt.date, options: RenderOptions, *, programme: Optional[Programme] = None) -> Fingerprint:
+                as_of: dt.date, options: RenderOptions, *, programme: Optional[Programme] = None,
+                lang: str = "", translations: bytes = b"") -> Fingerprint:
     """The fingerprint of an edition of the programme `programme_id` kept in `path`, whose bytes are
     `file` (those parsed) and which sets `logo`. `programme`, when loaded, locates a bad logo."""
     since, since_from = _since(ws, programme_id, as_of, options)
@@ -63,22 +68,28 @@ def fingerprint(ws: "Workspace", programme_id: str, path: Path, logo: Optional[s
         logo=assets.logo_data_url(ws.root, logo, programme),
         template_dir=options.template_dir,
         pdf_variant=options.pdf_variant,
+        lang=lang,
+        translations=translations,
         evidence=None if known.empty else known.data,
         drafts=options.drafts,
         since_method=editions.method_version(folder, programme_id, since) if since else None,
     )
 
 
-def of_programme(ws: "Workspace", programme: Programme, as_of: dt.date, options: RenderOptions) -> Fingerprint:
-    """The fingerprint of a loaded programme's edition: of the bytes it was parsed from."""
+def of_programme(ws: "Workspace", programme: Programme, as_of: dt.date, options: RenderOptions,
+                 lang: str = "", translations: bytes = b"") -> Fingerprint:
+    """The fingerprint of a loaded programme's edition in `lang`: of the bytes it was parsed from,
+    and of its translations."""
     assert programme.origin is not None, "a programme built by validation carries its origin"
     return fingerprint(ws, programme.id, programme.path, programme.logo, programme.origin.raw, as_of, options,
-                       programme=programme)
+                       programme=programme, lang=lang, translations=translations)
 
 
 def _since(ws: "Workspace", programme_id: str, as_of: dt.date, options: RenderOptions) -> tuple[Optional[dt.date], str]:
     if options.since is not None:
         return options.since, OPTION
+    if options.previous is not None:  # a scheduled edition: the one scheduled before it
+        return options.previous, EDITION
     folder = (options.editions or ws.reports) / programme_id
     return editions.previous_edition(folder, programme_id, as_of), EDITION
 

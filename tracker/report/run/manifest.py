@@ -1,20 +1,25 @@
 """What an edition's bytes depend on, recorded beside it, so an unchanged edition is not rendered again.
 
-An edition `reports/<id>/<id>-<as-of>.<format>` is up to date when the manifest beside it,
-`reports/<id>/.<id>-<as-of>.inputs.json`, records exactly the inputs this run would render it
-from, and every output it records still has the bytes it recorded. The inputs are:
+An edition `reports/<id>/<id>-<as-of>.<format>` (`<id>-<as-of>.<lang>.<format>` in a language
+other than the primary, in `drafts/` for a preview) is up to date when the manifest beside it,
+`reports/<id>/.<id>-<as-of>.inputs.json` (named the same way), records exactly the inputs this
+run would render it from, and every output it records still has the bytes it recorded. The
+inputs are:
 
 - the edition's `inputs.fingerprint`, which decides what `inputs.gather` collects: the programme
   file's bytes, the previous edition compared with (or --since), the file's latest git commit
   and whether it has changes since, the logo, the template folder and PDF variant, the lines of
   archive/<programme>/checks.jsonl and captures.jsonl dated on or before the as-of date (by
-  their hash; a later check leaves the edition alone) (any field added there later is recorded too);
+  their hash; a later check leaves the edition alone), whether it is a preview with drafts, the
+  method version of the edition compared with, and for an edition in another language, that
+  language and its PO file's bytes (any field added there later is recorded too);
 - the files in --template-dir (their names and bytes) and the render options;
 - the as-of date and the formats asked for;
 - tracker's version and a fingerprint of its own package files (code, default templates and
-  stylesheet), the versions of the Python libraries that shape the bytes, and those of the
-  system libraries and fonts (Pango, HarfBuzz, fontconfig, FreeType, the font packages:
-  tracker/sysdeps.py), so that a rerun after a font upgrade renders again.
+  stylesheet, the catalogs of its own words in tracker/locale/), the versions of the Python
+  libraries that shape the bytes, and those of the system libraries and fonts (Pango, HarfBuzz,
+  fontconfig, FreeType, the font packages: tracker/sysdeps.py), so that a rerun after a font
+  upgrade renders again.
 """
 from __future__ import annotations
 
@@ -29,7 +34,7 @@ from typing import Any, Optional
 from tracker import __version__
 from tracker.errors import display_path
 from tracker.model.workspace import Workspace
-from tracker.report.edition import DRAFTS, RenderOptions
+from tracker.report.edition import DRAFTS, RenderOptions, edition_stem
 from tracker.report.run import inputs
 from tracker.sysdeps import system_versions
 
@@ -41,9 +46,12 @@ PACKAGE = Path(__file__).resolve().parent.parent
 LONG = 200  # text longer than this is recorded by its hash (a logo's data: URL)
 
 
-def manifest_path(out: Path, programme_id: str, as_of: dt.date, drafts: bool = False) -> Path:
+def manifest_path(out: Path, programme_id: str, as_of: dt.date, lang: Optional[str] = None,
+                  drafts: bool = False) -> Path:
+    """`.<id>-<as-of>.inputs.json` beside the edition; `.<id>-<as-of>.<lang>.inputs.json` for a
+    language other than the primary; in `drafts/` for a preview with drafts, beside it."""
     folder = out / programme_id / DRAFTS if drafts else out / programme_id
-    return folder / f".{programme_id}-{as_of.isoformat()}.inputs.json"
+    return folder / f".{edition_stem(programme_id, as_of, lang)}.inputs.json"
 
 
 def sha256_bytes(data: bytes) -> str:
@@ -166,7 +174,8 @@ def _plain(value: Any, root: Path) -> Any:
 
 
 def edition_record(ws: Workspace, found: inputs.Fingerprint, programme_id: str, path: Path,
-                   logo: Optional[str], shared: Shared, method_version: Optional[str] = None) -> dict[str, Any]:
+                   logo: Optional[str], shared: Shared, languages: tuple[str, ...] = (),
+                   language: str = "", method_version: Optional[str] = None) -> dict[str, Any]:
     """Every input of one edition, as a JSON-ready mapping (hashes for file contents), built on
     its fingerprint (`inputs.fingerprint`, computed once per edition and run)."""
     record = _plain(found, ws.root)
@@ -177,7 +186,8 @@ def edition_record(ws: Workspace, found: inputs.Fingerprint, programme_id: str, 
         "libraries": library_versions(),
         "system": system_versions(),
         "programme": {"id": programme_id, "file": ws.display(path),
-                      "sha256": sha256_bytes(found.file), "logo": logo,
+                      "sha256": sha256_bytes(found.file), "logo": logo, "languages": list(languages),
+                      "language": language,
                       # read by the next edition, to say when the method changed (its `since_method`)
                       "method_version": method_version or ""},
         "fingerprint": record,

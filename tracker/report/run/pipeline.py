@@ -19,10 +19,11 @@ from pathlib import Path
 from typing import Optional
 
 from tracker.edit import atomic
-from tracker.errors import NotFound
+from tracker.errors import InvalidData, NotFound, UsageProblem
+from tracker.i18n import po
 from tracker.model.records import Programme
 from tracker.model.workspace import Workspace
-from tracker.report.edition import FORMATS, Outcome, RenderOptions, edition_paths
+from tracker.report.edition import FORMATS, Outcome, RenderOptions, edition_paths, other_language
 from tracker.report.run import editions, inputs, manifest
 from tracker.report.run.stage import Job, Staged, discard, staged_name_prefix
 from tracker.report.run.unchanged import nothing_to_do
@@ -42,18 +43,20 @@ class Planned:
 def build(ws: Workspace, as_of: dt.date, formats: tuple[str, ...], out: Path,
           options: RenderOptions = RenderOptions(), *, programme_ids: tuple[str, ...] = (),
           programmes: Optional[list[Programme]] = None, jobs: int = 1, force: bool = False,
-          progress: Optional[Progress] = None) -> Outcome:
+          progress: Optional[Progress] = None, langs: tuple[str, ...] = ()) -> Outcome:
     """`tracker report`: the editions as of `as_of` of the programmes named (all when none), or
-    of `programmes` already loaded; those up to date are left alone unless `force`."""
+    of `programmes` already loaded, in each of their languages (or those of `langs` they are
+    published in); those up to date are left alone unless `force`."""
     formats = tuple(fmt for fmt in FORMATS if fmt in formats)
     if programmes is None and not force:
-        unchanged = nothing_to_do(ws, programme_ids, as_of, formats, out, options)
+        unchanged = nothing_to_do(ws, programme_ids, as_of, formats, out, options, langs)
         if unchanged is not None:
             return unchanged
     with Workers(jobs) as workers:
         if programmes is None:
             programmes = select(ws, ws.load_all(workers.map), programme_ids)
-        outcome, todo = plan(ws, programmes, as_of, formats, out, options, force)
+        check_languages(programmes, langs)
+        outcome, todo = plan(ws, programmes, as_of, formats, out, options, force, langs)
         if todo:
             created = _make_folders({path.parent for p in todo for path in p.job.paths.values()})
             staged: dict[int, Staged] = {}
@@ -78,28 +81,61 @@ def select(ws: Workspace, programmes: list[Programme], programme_ids: tuple[str,
     return [by_id[pid] for pid in dict.fromkeys(programme_ids)]
 
 
+def languages_of(programme: Programme, langs: tuple[str, ...]) -> list[str]:
+    """The languages of the programme's editions in this run: all of them, or those of `langs`."""
+    return [lang for lang in programme.published_in if not langs or lang in langs]
+
+
+def check_languages(programmes: list[Programme], langs: tuple[str, ...]) -> None:
+    """Each language asked for is one some programme of the run is published in."""
+    for lang in dict.fromkeys(langs):
+        if not any(lang in p.published_in for p in programmes):
+            published = sorted({tag for p in programmes for tag in p.published_in})
+            raise UsageProblem(f"no programme of this run is published in {lang!r} "
+                               f"(their languages: {', '.join(published)}); add it to a programme's languages")
+
+
 def plan(ws: Workspace, programmes: list[Programme], as_of: dt.date, formats: tuple[str, ...], out: Path,
-         options: RenderOptions, force: bool) -> tuple[Outcome, list[Planned]]:
-    """Every edition's paths and inputs; those up to date go straight into the outcome."""
+         options: RenderOptions, force: bool, langs: tuple[str, ...] = ()) -> tuple[Outcome, list[Planned]]:
+    """Every edition's paths and inputs, one edition per programme and language; those up to
+    date go straight into the outcome. Every translation is read (and every problem reported)
+    before anything is rendered."""
     shared = manifest.Shared.compute(ws, as_of, formats, options)
     outcome = Outcome()
     todo: list[Planned] = []
+    translations: dict[tuple[str, str], po.Translations] = {}
+    problems = []
     for programme in programmes:
-        paths = {fmt: path for fmt, path in edition_paths(out, programme.id, as_of, options.drafts).items()
-                 if fmt in formats}
-        where = manifest.manifest_path(out, programme.id, as_of, options.drafts)
-        programme = kept_method(programme, editions.method_version(where.parent, programme.id, as_of))
-        found = inputs.of_programme(ws, programme, as_of, options)
-        record = manifest.edition_record(ws, found, programme.id, programme.path, programme.logo, shared,
-                                         programme.method_version)
-        outcome.paths.extend(paths.values())
-        previous = manifest.read_manifest(where)
-        if not force and manifest.is_up_to_date(previous, record, paths):
-            log.info("%s: up to date", programme.id)
-            outcome.up_to_date.extend(paths.values())
-            continue
-        todo.append(Planned(Job(len(todo), ws, programme, as_of, formats, options, found, paths, os.getpid()),
-                            record))
+        for lang in languages_of(programme, langs):
+            if lang != programme.language:
+                try:
+                    translations[programme.id, lang] = po.read(po.po_path(programme, lang), ws.root)
+                except InvalidData as bad:
+                    problems.extend(bad.problems)
+    if problems:
+        raise InvalidData(problems)
+    for programme in programmes:
+        for lang in languages_of(programme, langs):
+            suffix = other_language(lang, programme.primary)
+            paths = {fmt: path for fmt, path in edition_paths(out, programme.id, as_of, suffix, options.drafts).items()
+                     if fmt in formats}
+            where = manifest.manifest_path(out, programme.id, as_of, suffix, options.drafts)
+            previous = manifest.read_manifest(where)
+            made_with = manifest.recorded_method_version(previous)
+            if made_with is None:  # the edition of that date in the primary language says
+                made_with = editions.method_version(where.parent, programme.id, as_of)
+            shown = kept_method(programme, made_with)
+            translated = translations.get((programme.id, lang))
+            found = inputs.of_programme(ws, shown, as_of, options, lang, translated.raw if translated else b"")
+            record = manifest.edition_record(ws, found, shown.id, shown.path, shown.logo, shared,
+                                             shown.published_in, shown.language, shown.method_version)
+            outcome.paths.extend(paths.values())
+            if not force and manifest.is_up_to_date(previous, record, paths):
+                log.info("%s (%s): up to date", programme.id, lang)
+                outcome.up_to_date.extend(paths.values())
+                continue
+            todo.append(Planned(Job(len(todo), ws, shown, as_of, formats, options, found, paths, os.getpid(),
+                                    lang, translated), record))
     return outcome, todo
 
 
@@ -123,7 +159,8 @@ def commit(todo: list[Planned], staged: dict[int, Staged], out: Path, as_of: dt.
         for fmt, (tmp, _) in files.items():
             _replace(tmp, job.paths[fmt])
         hashes = {fmt: sha for fmt, (_, sha) in files.items()}
-        atomic.write_bytes(manifest.manifest_path(out, job.programme.id, as_of, job.options.drafts),
+        suffix = other_language(job.lang, job.programme.primary) if job.lang else None
+        atomic.write_bytes(manifest.manifest_path(out, job.programme.id, as_of, suffix, job.options.drafts),
                            manifest.manifest_bytes(planned.record, job.paths, hashes))
         outcome.written.extend(job.paths[fmt] for fmt in job.formats)
         del staged[job.index]

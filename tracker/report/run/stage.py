@@ -12,10 +12,13 @@ import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Optional
 
+from tracker.i18n.po import Translations
 from tracker.model.records import Programme
 from tracker.model.workspace import Workspace
 from tracker.report.content import context
+from tracker.report.content.language import Language
 from tracker.report.edition import RenderOptions
 from tracker.report.render import html
 from tracker.report.run import inputs
@@ -34,6 +37,8 @@ class Job:
     fingerprint: inputs.Fingerprint  # computed once, when the run was planned
     paths: dict[str, Path]
     run: int  # the process id of the run, in the name of every file it stages
+    lang: str = ""  # the edition's language ("": the programme's primary)
+    translations: Optional[Translations] = None  # its PO file, for a language other than the data's
 
 
 def staged_name_prefix(path: Path, run: int) -> str:
@@ -49,18 +54,24 @@ class Staged:
 
 
 def render_edition(ws: Workspace, programme: Programme, as_of: dt.date, formats: tuple[str, ...],
-                   options: RenderOptions, fingerprint: inputs.Fingerprint) -> dict[str, bytes]:
-    """Render one edition in memory, in each format asked for (a preview with drafts: `options.drafts`)."""
+                   options: RenderOptions, fingerprint: inputs.Fingerprint, lang: str = "",
+                   translations: Optional[Translations] = None) -> dict[str, bytes]:
+    """Render one edition in memory, in `lang` (default the programme's primary language), in
+    each format asked for (a preview with drafts: `options.drafts`)."""
     if options.drafts:
         programme = programme.with_drafts()
     gathered = inputs.gather(ws, programme, as_of, fingerprint)
-    ctx = context.build(programme, as_of, gathered)
+    language = Language.of(programme, lang or programme.primary, translations)
+    ctx = context.build(programme, as_of, gathered, language)
     page = html.render("report.html", ctx, options.template_dir)
     out = {}
     if "html" in formats:
         out["html"] = page.encode("utf-8")
     if "pdf" in formats:
+        from tracker.i18n import drawn
         from tracker.report.render.pdf import html_to_pdf
+
+        drawn.check(programme, language.located_translation)  # never an empty box: stop before the PDF is written
 
         out["pdf"] = html_to_pdf(page, ws.root, variant=options.pdf_variant, attachment=gathered.data,
                                  attachment_name=programme.path.name, as_of=as_of)
@@ -71,7 +82,8 @@ def stage(job: Job) -> Staged:
     """Render one edition and stage its files; nothing is left behind if it fails."""
     files: dict[str, tuple[Path, str]] = {}
     try:
-        rendered = render_edition(job.ws, job.programme, job.as_of, job.formats, job.options, job.fingerprint)
+        rendered = render_edition(job.ws, job.programme, job.as_of, job.formats, job.options, job.fingerprint,
+                                  job.lang, job.translations)
         for fmt in job.formats:
             data = rendered[fmt]
             files[fmt] = (_write_hidden(job.paths[fmt], data, job.run), hashlib.sha256(data).hexdigest())
