@@ -2,11 +2,16 @@
 whether written by `update`, by `correct` or by hand, and a correction can clear it."""
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
 
 from tests.trust_support import HARBOUR, data, edition, html_text, problems, report, run, workspace
+from tracker.edit import operations
+from tracker.errors import EditRefused
+from tracker.model.records import Entry
+from tracker.model.workspace import Workspace
 
 TAKES_NONE = "takes no reason: a reason says why a priority stalled, is at risk or was abandoned " \
              "(statuses that take one: at_risk, stalled, abandoned)"
@@ -124,3 +129,19 @@ def test_a_draft_correction_clearing_a_reason_is_described_as_cleared(tmp_path: 
     assert result.exit_code == 0, result.stderr
     result = run(root, "reject", "harbour", "--all", "--by", "bob", "--why", "No boat yet.", "--date", "2025-02-02")
     assert "correction of entry 2025-01-10 on 2025-02-01: status 'in_progress', reason cleared (by ana)" in result.stdout
+
+
+def test_a_batch_of_records_obeys_the_same_rules_as_update_and_record(tmp_path: Path) -> None:
+    root = workspace(tmp_path, HARBOUR + "    corrections:\n      - {date: 2025-03-05, entry: 2025-01-10, changes: "
+                                         "{note: {was: No boat., now: No ferry boat.}}, why: w}\n")
+    ws = Workspace.at(root)
+    options = operations.Options(today=dt.date(2025, 6, 1))
+    wrong = operations.Batch(entries=(("quay", Entry(dt.date(2025, 4, 1), "in_progress", "x", reason="other")),))
+    with pytest.raises(EditRefused, match="the entry of harbour/quay on 2025-04-01: status 'in_progress' takes no"):
+        operations.add_batches(ws, {"harbour": lambda programme: wrong}, options)
+    second = operations.Batch(
+        entries=(("ferry", Entry(dt.date(2025, 1, 10), "stalled", "Still no boat.", reason="lacks_funding")),),
+        observations=(("quay", "berths", operations.Observation(dt.date(2025, 2, 1), 5)),))
+    operations.add_batches(ws, {"harbour": lambda programme: second}, options)
+    assert data(root)["priorities"][1]["corrections"][0]["entry"] == "2025-01-10#1"
+    assert run(root, "validate").exit_code == 0

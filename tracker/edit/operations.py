@@ -767,19 +767,36 @@ def batch_plan(programme: Programme, batch: Batch, options: Options) -> Plan:
             authors[by.strip()] = _draft_author(programme, by, options, programme.path)
         return authors[by.strip()]
 
+    pinned: dict[tuple, tuple[str, str]] = {}  # a correction's place -> (its field, DATE#1)
+    dated: dict[int, set[dt.date]] = {}  # id() of a history or observations -> the dates it has
+
+    def shared(records: tuple[Any, ...], day: dt.date) -> bool:
+        """Whether `day` has a record already (once per list, not per row: imports are large)."""
+        if id(records) not in dated:
+            dated[id(records)] = {r.date for r in records}
+        return day in dated[id(records)]
     for priority_id, entry in batch.entries:
         priority = find_priority(programme, priority_id)
         check_status(programme, entry.status)
         if entry.reason:
             check_reason(programme, entry.reason)
+            if not programme.status(entry.status).reasoned:
+                raise EditRefused(f"the entry of {programme.id}/{priority.id} on {entry.date}: "
+                                  f"{no_reason(programme, entry.status)}")
         _not_future(entry.date, options, f"the entry of {programme.id}/{priority.id}")
         histories.setdefault(priority.at, []).append((entry.date, _entry_item(entry, drafter(entry.by))))
+        for index in (_pinned(priority, entry.date, priority.history, "entry") if shared(priority.history, entry.date)
+                      else ()):
+            pinned[priority.at + ("corrections", index)] = ("entry", f"{entry.date.isoformat()}#1")
     for priority_id, indicator_id, observation in batch.observations:
         priority = find_priority(programme, priority_id)
         indicator = find_indicator(programme, priority, indicator_id)
         _not_future(observation.date, options, f"the observation of {programme.id}/{priority.id}/{indicator.id}")
         series.setdefault(indicator.at, []).append((observation.date,
                                                     _observation_item(observation, drafter(observation.by))))
+        for index in (_pinned(priority, observation.date, indicator.observations, "observation", indicator.id)
+                      if shared(indicator.observations, observation.date) else ()):
+            pinned[priority.at + ("corrections", index)] = ("observation", f"{observation.date.isoformat()}#1")
 
     def edit(data: Any, b: roundtrip.Builder) -> None:
         for lists, key, order in ((histories, "history", spec.PRIORITY.field_names()),
@@ -793,6 +810,8 @@ def batch_plan(programme: Programme, batch: Batch, options: Options) -> Plan:
                     ordered = sorted(enumerate(new), key=lambda p: (p[1][0], p[0]))
                     roundtrip.insert_key(container, key, b.seq([item_of(None, b) for _, (_, item_of) in ordered]),
                                          order)
+        for where, (field, ref) in pinned.items():  # named by a bare date now shared: the first of it
+            _node(data, where)[field] = b.text(ref)
 
     entries, observations = len(batch.entries), len(batch.observations)
     counted = _count(entries, "status entry", "status entries") + (" and " if entries and observations else "") \
