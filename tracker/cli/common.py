@@ -29,6 +29,17 @@ class Context:
 pass_context = click.make_pass_decorator(Context)
 
 
+def missing(ctx: click.Context, name: str, message: Optional[str] = None) -> click.MissingParameter:
+    """The usage error (exit 2) of the command's option or argument `name` left out or empty:
+    click names it by its kind and flag (`Missing option '--by'.`) when it is given the
+    parameter itself, and prints "Missing None" when it is not."""
+    for param in ctx.command.params:
+        if param.name == name:
+            return click.MissingParameter(message=message, ctx=ctx, param=param)
+    return click.MissingParameter(message=message, ctx=ctx, param_hint=f"'--{name.replace('_', '-')}'",
+                                  param_type="option")
+
+
 class DateType(click.ParamType):
     """A real calendar date written YYYY-MM-DD."""
 
@@ -116,6 +127,26 @@ class NumberType(click.ParamType):
         number = float(text)
         if number in (float("inf"), float("-inf")):
             self.fail(f"{value!r} is too large", param, ctx)
+        return number
+
+
+class Seconds(NumberType):
+    """A duration in seconds: a finite number above 0 and at most `maximum`, written in decimals
+    (so `nan`, `inf` and `1e400` are refused like `0` and `-1`: a usage error)."""
+
+    name = "SECONDS"
+
+    def __init__(self, maximum: float) -> None:
+        self.maximum = maximum
+
+    def convert(self, value: Any, param: Optional[click.Parameter], ctx: Optional[click.Context]) -> int | float:
+        try:
+            number = super().convert(value, param, ctx)
+        except click.BadParameter:
+            number = None
+        if number is None or not 0 < number <= self.maximum:
+            self.fail(f"expected a number of seconds above 0 and at most {self.maximum:g} but got {value!r}",
+                      param, ctx)
         return number
 
 
