@@ -151,3 +151,51 @@ class Silent:
 def _bytes(data: bytes) -> Iterator[bytes]:
     for i in range(len(data)):
         yield data[i:i + 1]
+
+
+class Raw:
+    """Answers every request with the same bytes, exactly as given (then closes): the answers a
+    well-behaved server library would never send."""
+
+    def __init__(self, answer: bytes, host: str = "127.0.0.1") -> None:
+        self.answer = answer
+        self.listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.listener.bind((host, 0))
+        self.listener.listen(16)
+        self.host = host
+        self.port = self.listener.getsockname()[1]
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                conn, _ = self.listener.accept()
+            except OSError:
+                return
+            threading.Thread(target=self._answer, args=(conn,), daemon=True).start()
+
+    def _answer(self, conn: socket.socket) -> None:
+        with conn:
+            try:
+                conn.settimeout(5)
+                request = b""
+                while b"\r\n\r\n" not in request:
+                    chunk = conn.recv(4096)
+                    if not chunk:
+                        return
+                    request += chunk
+                conn.sendall(self.answer)
+                conn.shutdown(socket.SHUT_WR)
+            except OSError:
+                pass
+
+    def url(self, path: str = "/") -> str:
+        return f"http://{self.host}:{self.port}{path}"
+
+    def close(self) -> None:
+        try:  # wakes the thread blocked in accept(), which close() alone leaves listening
+            self.listener.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+        self.listener.close()

@@ -426,8 +426,17 @@ priorities:
                    d["priorities"][0]["history"][2].update(approved_by=b.text("bo"), approved_on=b.date(TODAY))),
      BLOCKS.replace("note: x, draft: true}", "note: x, approved_by: bo, approved_on: 2025-06-01}")),
     (lambda d, b: d.update(title=b.text("R: renamed")), BLOCKS.replace("title: R\n", "title: 'R: renamed'\n")),
+    # An item removed and its neighbour changed in one edit, as a rejection that relinks corrections does.
+    (lambda d, b: (d["priorities"][0]["history"].pop(0), d["priorities"][0]["history"][0].update(status="stalled")),
+     BLOCKS.replace("      - date: 2024-01-01   # first\n        status: in_progress\n        draft: true\n"
+                    "        by: ana\n", "").replace("2024-02-01\n        status: in_progress", "2024-02-01\n        status: stalled")),
+    (lambda d, b: (d["priorities"][0]["history"].pop(0), d["priorities"][0]["history"].pop(1),
+                   d["priorities"][0]["history"][0].update(note="y")),
+     BLOCKS.replace("      - date: 2024-01-01   # first\n        status: in_progress\n        draft: true\n"
+                    "        by: ana\n", "").replace("      - {date: 2024-03-01, status: at_risk, note: x, draft: true}\n", "")
+     .replace("2024-02-01\n        status: in_progress\n", "2024-02-01\n        status: in_progress\n        note: y\n")),
 ], ids=["key", "first-key-of-item", "flow-key", "flow-keys", "item", "flow-item", "only-item", "approval",
-        "value"])
+        "value", "item-and-neighbour", "items-and-neighbour"])
 def test_removals_and_replacements_change_only_their_own_text(change: Callable[..., object], expected: str) -> None:
     edited = roundtrip.edit_text(BLOCKS, change, "x.yaml")
     assert edited.text == expected

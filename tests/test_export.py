@@ -184,3 +184,21 @@ def test_bad_usage_and_unknown_programmes(root: Path) -> None:
     assert unknown.exit_code == 1
     assert unknown.stderr == "error: unknown programme 'dem'; did you mean 'demo'?\n"
     assert not (root / "reports" / "demo" / "data").exists()
+
+
+def test_dates_before_1900_03_01_are_text_in_a_workbook_and_read_back_exactly(workspace, tmp_path: Path) -> None:
+    """Excel's serial dates start in 1900 (with a 29 February that never was): earlier dates as text."""
+    old = MINIMAL.replace("        baseline: {date: 2024-01-01, value: 0, source: gazette}\n",
+                          "        baseline: {date: 0001-01-01, value: 0, source: gazette}\n").replace(
+        "          - {date: 2024-03-01, value: 12, source: gazette}\n",
+        "          - {date: 1850-03-01, value: 1}\n          - {date: 1900-02-28, value: 2}\n"
+        "          - {date: 1900-03-01, value: 3}\n          - {date: 2024-03-01, value: 12, source: gazette}\n")
+    root = workspace({"demo.yaml": old})
+    assert run("export", "demo", "--format", "xlsx", "--as-of", "2025-01-01", "--out", str(tmp_path), root=root).exit_code == 0
+    book = openpyxl.load_workbook(tmp_path / "demo.xlsx")
+    assert [row[3] for row in book["observations"].iter_rows(min_row=2, values_only=True)] == [
+        "1850-03-01", "1900-02-28", dt.datetime(1900, 3, 1), dt.datetime(2024, 3, 1)]
+    assert book["indicators"]["G2"].value == "0001-01-01"
+    result = run("import", str(tmp_path / "demo.xlsx"), root=root)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("demo: 0 added, ")

@@ -8,9 +8,12 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+import re
 import shutil
 import subprocess
+import zipfile
 from pathlib import Path
+from typing import Callable
 
 import openpyxl
 import pytest
@@ -225,6 +228,15 @@ def test_commit_puts_every_changed_file_in_one_commit(root: Path, tmp_path: Path
     assert count.stdout.strip() == "2"
     status = subprocess.run(["git", "-C", str(root), "status", "--porcelain"], capture_output=True, text=True)
     assert status.stdout == ""
+    body = subprocess.run(["git", "-C", str(root), "log", "--format=%b", "-1"], capture_output=True, text=True,
+                          check=True).stdout.strip().splitlines()
+    assert body == ["demo: 1 observation added, by Analyst", "harbour: 1 observation added, by Analyst"]
+    mixed = write(tmp_path / "b.csv", STATUSES + "demo,schools,2024-06-01,in_progress,,Budget restored,,\r\n")
+    more = write(tmp_path / "c.csv", OBSERVATIONS + "demo,roads,km,2024-07-01,31,km,,\r\n")
+    assert run(root, "import", str(mixed), str(more), "--commit", "--by", "Analyst").exit_code == 0
+    body = subprocess.run(["git", "-C", str(root), "log", "--format=%b", "-1"], capture_output=True, text=True,
+                          check=True).stdout.strip().splitlines()
+    assert body == ["demo: 1 status entry and 1 observation added, by Analyst"]
 
 
 def test_header_decides_the_layout(root: Path, tmp_path: Path) -> None:
@@ -238,14 +250,14 @@ def test_header_decides_the_layout(root: Path, tmp_path: Path) -> None:
     assert neither.stderr.startswith(f"{tmp_path / 'n.csv'}:1:1: (header): the header names neither the columns of "
                                      "the statuses layout")
     missing = run(root, "import", str(write(tmp_path / "m.csv", "programme,priority,indicator,date\r\n")))
-    assert missing.stderr == (f"{tmp_path / 'm.csv'}:1:1: (header): missing column 'value' of the observations "
+    assert missing.stderr == (f"{tmp_path / 'm.csv'}:1:1: value: missing column 'value' of the observations "
                               "layout (its columns: programme, priority, indicator, date, value, unit, source, note)\n")
     binary = run(root, "import", str(write(tmp_path / "x.xlsx", "not a workbook")))
     assert binary.exit_code == 1 and binary.stderr.endswith("x.xlsx:1:1: (file): not an XLSX workbook "
                                                             "(a workbook is a zip file)\n")
     latin = tmp_path / "l.csv"
     latin.write_bytes(OBSERVATIONS.encode() + "demo,roads,km,2024-06-01,1,,,caf\xe9\r\n".encode("latin-1"))
-    assert run(root, "import", str(latin)).stderr == (f"{latin}:2:1: (file): file is not UTF-8 text (byte 0xe9); "
+    assert run(root, "import", str(latin)).stderr == (f"{latin}:2:8: (file): file is not UTF-8 text (byte 0xe9); "
                                                       "save it as CSV UTF-8\n")
     assert run(root, "import").exit_code == 2
     assert run(root, "import", str(tmp_path / "nowhere.csv")).exit_code == 2
@@ -344,6 +356,11 @@ def test_a_programme_under_review_receives_drafts(root: Path, tmp_path: Path) ->
     assert refused.exit_code == 1
     assert refused.stderr == ("error: programme 'demo' sets review: required, so this is written as a draft, "
                               "and a draft names its author: pass --by NAME\n")
+    dry = run(root, "import", str(rows), "--dry-run")  # a dry run makes the same checks
+    assert (dry.exit_code, dry.stdout, dry.stderr) == (1, "", refused.stderr)
+    before = path.read_bytes()
+    dry = run(root, "import", str(rows), "--dry-run", "--by", "Ana")
+    assert dry.exit_code == 0 and dry.stdout.startswith("demo: 2 added") and path.read_bytes() == before
     result = run(root, "import", str(rows), "--by", "Ana")
     assert result.exit_code == 0, result.output
     assert result.stdout == ("demo: 2 added (2 status entries, drafts waiting for review), 0 skipped "
@@ -359,3 +376,281 @@ def test_a_programme_under_review_receives_drafts(root: Path, tmp_path: Path) ->
     assert run(root, "export", "demo", "--as-of", "2025-01-01", "--out", str(out)).exit_code == 0
     assert "Budget restored" not in (out / "statuses.csv").read_text(encoding="utf-8")
     assert run(root, "import", str(rows), "--by", "Ana").stdout == "demo: 0 added, 2 skipped (policies/demo.yaml)\n"
+
+
+def test_a_csv_row_with_more_cells_than_the_header_is_refused(root: Path, tmp_path: Path) -> None:
+    """An unquoted comma splits a note: the cells past the header are data, never dropped."""
+    rows = write(tmp_path / "a.csv", OBSERVATIONS + "demo,roads,km,2024-06-01,20,km,,First part, and the rest\r\n"
+                 + "demo,roads,km,2024-07-01,21,km,,ok,\r\n"
+                 + "demo,roads,km,2024-08-01,22,km,,fine\r\n")
+    semicolons = write(tmp_path / "b.csv", OBSERVATIONS.replace(",", ";")
+                       + "demo;roads;km;2024-09-01;23;km;;a;b;c\r\n")
+    before = files(root)
+    result = run(root, "import", str(rows), str(semicolons))
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"{rows}:2:9: (row): 9 cells, but the header names 8 columns: ' and the rest' past the last column "
+        "belongs to none (a value holding ',' must be in double quotes)",
+        f"{rows}:3:9: (row): 9 cells, but the header names 8 columns: '' past the last column belongs to none "
+        "(a value holding ',' must be in double quotes)",
+        f"{semicolons}:2:9: (row): 10 cells, but the header names 8 columns: 'b', 'c' past the last column belong "
+        "to none (a value holding ';' must be in double quotes)",
+    ]
+    assert files(root) == before
+    quoted = write(tmp_path / "c.csv", OBSERVATIONS + 'demo,roads,km,2024-06-01,20,km,,"First part, and the rest"\r\n')
+    assert run(root, "import", str(quoted)).exit_code == 0
+    assert "note: 'First part, and the rest'" in (root / "policies" / "demo.yaml").read_text(encoding="utf-8")
+
+
+def test_broken_csv_quoting_is_located_where_the_value_begins(root: Path, tmp_path: Path) -> None:
+    """RFC 4180: a quote never closed would swallow every later row into one note."""
+    unclosed = write(tmp_path / "a.csv", OBSERVATIONS + 'demo,roads,km,2024-06-01,20,km,,"two\r\nlines"\r\n'
+                     + 'demo,roads,km,2024-07-01,21,km,,"Started but\r\n'
+                     + "demo,roads,km,2024-08-01,22,km,,fine\r\n"
+                     + "demo,roads,km,2024-09-01,23,km,,fine\r\n")
+    stray = write(tmp_path / "b.csv", STATUSES + 'demo,schools,2024-06-01,in_progress,,"Said "yes" today",,\r\n')
+    before = files(root)
+    result = run(root, "import", str(unclosed), str(stray))
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"{unclosed}:3:8: (file): a quoted value opened on line 4 is never closed (the rest of the file would be "
+        'its text); end it with "',
+        f"{stray}:2:6: (file): text after the closing quote of a quoted value ('yes\" today\",,'); a quote inside "
+        'a quoted value is written twice ("")',
+    ]
+    assert files(root) == before
+
+
+def test_a_byte_that_is_not_utf8_is_located_by_row_and_column(root: Path, tmp_path: Path) -> None:
+    """After a value spanning lines, the row is the spreadsheet's, not the file's line."""
+    latin = tmp_path / "l.csv"
+    latin.write_bytes(OBSERVATIONS.encode() + b'demo,roads,km,2024-06-01,1,,,"first\r\nsecond\r\nthird"\r\n'
+                      + "demo,roads,km,2024-07-01,2,km,caf\xe9,\r\n".encode("latin-1"))
+    result = run(root, "import", str(latin))
+    assert result.exit_code == 1
+    assert result.stderr == f"{latin}:3:7: (file): file is not UTF-8 text (byte 0xe9); save it as CSV UTF-8\n"
+
+
+def rewrite_member(path: Path, member: str, change: Callable[[bytes], bytes]) -> None:
+    """Change one file inside a workbook (as another program might have written it)."""
+    with zipfile.ZipFile(path) as archive:
+        contents = [(info, archive.read(info)) for info in archive.infolist()]
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for info, data in contents:
+            if info.filename == member:
+                changed, data = data, change(data)
+                assert data != changed
+            archive.writestr(info, data)
+
+
+def test_a_stale_dimension_loses_no_row_or_column(root: Path, tmp_path: Path) -> None:
+    """openpyxl's read-only mode trusts `<dimension>`; the cells in the file decide instead."""
+    book = openpyxl.Workbook()
+    book.active.append(["programme", "priority", "indicator", "date", "value", "unit", "source", "note"])
+    for month in (6, 7, 8):
+        book.active.append(["demo", "roads", "km", dt.datetime(2024, month, 1), month, "km", None, f"month {month}"])
+    book.save(tmp_path / "w.xlsx")
+    rewrite_member(tmp_path / "w.xlsx", "xl/worksheets/sheet1.xml",
+                   lambda xml: re.sub(rb'<dimension ref="[^"]*" ?/>', b'<dimension ref="A1:E2"/>', xml))
+    result = run(root, "import", str(tmp_path / "w.xlsx"))
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "demo: 3 added (3 observations), 0 skipped (policies/demo.yaml)\n"
+    assert "note: month 8" in (root / "policies" / "demo.yaml").read_text(encoding="utf-8")
+    book.active["I3"] = "beyond the header"  # and a value in a column the header does not name
+    book.save(tmp_path / "x.xlsx")
+    rewrite_member(tmp_path / "x.xlsx", "xl/worksheets/sheet1.xml",
+                   lambda xml: re.sub(rb'<dimension ref="[^"]*" ?/>', b'<dimension ref="A1:H4"/>', xml))
+    extra = run(root, "import", str(tmp_path / "x.xlsx"))
+    assert extra.exit_code == 1
+    assert extra.stderr == f"{tmp_path / 'x.xlsx'}:Sheet!I1: (header): a column with values but no name in the header\n"
+
+
+def test_a_stray_cell_far_away_is_refused_without_reading_the_empty_grid(root: Path, tmp_path: Path) -> None:
+    """Work is bounded by the cells present, not by the extent they span."""
+    for far in ("ZZ20000", "XFD200000", "A1048577"):
+        book = openpyxl.Workbook()
+        book.active.append(["programme", "priority", "indicator", "date", "value"])
+        book.active.append(["demo", "roads", "km", dt.datetime(2024, 6, 1), 14])
+        book.active["A1000" if far == "A1048577" else far] = "stray"
+        book.save(tmp_path / "w.xlsx")
+        if far == "A1048577":  # beyond a worksheet's last row: only a program other than a spreadsheet writes it
+            rewrite_member(tmp_path / "w.xlsx", "xl/worksheets/sheet1.xml",
+                           lambda xml: xml.replace(b'r="1000"', b'r="1048577"').replace(b'r="A1000"', b'r="A1048577"'))
+        result = run(root, "import", str(tmp_path / "w.xlsx"))
+        assert result.exit_code == 1, far
+        assert result.stderr == (f"{tmp_path / 'w.xlsx'}:Sheet!{far}: (cell): a value far outside any table to "
+                                 "import (an import reads columns A to IV and rows 1 to 1,048,576); delete it, or "
+                                 "copy the table to a sheet of its own\n")
+    book = openpyxl.Workbook()  # a cell formatted far away, but empty, is no value: passed over
+    book.active.append(["programme", "priority", "indicator", "date", "value"])
+    book.active.append(["demo", "roads", "km", dt.datetime(2024, 6, 1), 14])
+    for row in range(3, 2000):
+        book.active.cell(row, 16384).number_format = "0.00"
+    book.save(tmp_path / "f.xlsx")
+    result = run(root, "import", str(tmp_path / "f.xlsx"))
+    assert result.exit_code == 0, result.output
+
+
+def test_a_formula_without_a_saved_value_or_an_error_cell_is_refused(root: Path, tmp_path: Path) -> None:
+    """openpyxl saves formulas uncalculated: read as values, they would be empty cells."""
+    book = openpyxl.Workbook()
+    book.active.append(["programme", "priority", "indicator", "date", "value", "unit", "source", "note"])
+    book.active.append(["demo", "roads", "km", dt.datetime(2024, 6, 1), "=10+4", "km", None, None])
+    book.active.append(["demo", "roads", "km", dt.datetime(2024, 7, 1), 15, "km", None, '=CONCAT("a","b")'])
+    book.active.append(["demo", "roads", "km", dt.datetime(2024, 8, 1), 16, "km", None, "#N/A"])  # an error cell
+    book.save(tmp_path / "w.xlsx")
+    before = files(root)
+    result = run(root, "import", str(tmp_path / "w.xlsx"))
+    assert result.exit_code == 1
+    w = tmp_path / "w.xlsx"
+    assert result.stderr.splitlines() == [
+        f"{w}:Sheet!E2: value: a formula with no saved value (the workbook was never calculated); open and save it "
+        "in a spreadsheet program, or type the value",
+        f"{w}:Sheet!H3: note: a formula with no saved value (the workbook was never calculated); open and save it "
+        "in a spreadsheet program, or type the value",
+        f"{w}:Sheet!H4: note: the cell shows an error (#N/A); type the value",
+    ]
+    assert files(root) == before
+    rewrite_member(w, "xl/worksheets/sheet1.xml",  # saved by a spreadsheet program: the values it computed
+                   lambda xml: xml.replace(b"<f>10+4</f><v />", b"<f>10+4</f><v>14</v>")
+                   .replace(b'<f>CONCAT("a","b")</f><v />', b'<f>CONCAT("a","b")</f><v>ab</v>')
+                   .replace(b'<c r="H3">', b'<c r="H3" t="str">')
+                   .replace(b'<c r="H4" t="e"><v>#N/A</v></c>', b""))
+    saved = run(root, "import", str(w))
+    assert saved.exit_code == 0, saved.output
+    assert saved.stdout == "demo: 3 added (3 observations), 0 skipped (policies/demo.yaml)\n"
+    assert "value: 14" in (root / "policies" / "demo.yaml").read_text(encoding="utf-8")
+
+
+def test_line_breaks_and_xlsx_escapes_read_back_as_written(root: Path, tmp_path: Path) -> None:
+    """A note spanning lines re-saved with CRLF or CR is the same note; `_xHHHH_` in a workbook is
+    XML's escape of a character (`_x0001_`) or, its underscore escaped, literal text."""
+    rows = write(tmp_path / "a.csv", OBSERVATIONS + 'demo,roads,km,2024-06-01,20,km,,"line one\nline two"\r\n'
+                 + "demo,roads,km,2024-07-01,21,km,,Code _x0041_ stays\r\n")
+    assert run(root, "import", str(rows)).exit_code == 0
+    out = tmp_path / "out"
+    assert run(root, "export", "demo", "--as-of", "2025-01-01", "--out", str(out)).exit_code == 0
+    exported = (out / "observations.csv").read_bytes()
+    assert b'"line one\nline two"' in exported
+    for ending in (b"\r\n", b"\r"):
+        resaved = write(tmp_path / "b.csv", "")
+        resaved.write_bytes(exported.replace(b"line one\nline two", b"line one" + ending + b"line two"))
+        again = run(root, "import", str(resaved))
+        assert again.stdout == "demo: 0 added, 3 skipped (policies/demo.yaml)\n", again.output
+    assert run(root, "export", "demo", "--format", "xlsx", "--as-of", "2025-01-01", "--out", str(out)).exit_code == 0
+    with zipfile.ZipFile(out / "demo.xlsx") as archive:
+        assert b"Code _x005F_x0041_ stays" in archive.read("xl/sharedStrings.xml")  # Excel shows it literally
+    assert run(root, "import", str(out / "demo.xlsx")).stdout.startswith("demo: 0 added, ")
+
+    import xlsxwriter
+
+    from tracker.tables.read import read
+
+    texts = ["c\x01d", "a_x0041_b", "x\r\ny", "_x005F_", "plain"]
+    book = xlsxwriter.Workbook(str(tmp_path / "w.xlsx"))
+    sheet = book.add_worksheet("S")
+    for row, text in enumerate(texts):
+        sheet.write_string(row, 0, text)
+    book.close()
+    rewrite_member(tmp_path / "w.xlsx", "xl/worksheets/sheet1.xml",  # an inline string and a formula's text
+                   lambda xml: xml.replace(b'<c r="A5" t="s"><v>4</v></c>',
+                                           b'<c r="A5" t="inlineStr"><is><t>in_x0009_line</t></is></c>')
+                   .replace(b'<c r="A1" t="s"><v>0</v></c>',
+                            b'<c r="A1" t="s"><v>0</v></c><c r="B1" t="str"><f>"e"&amp;CHAR(1)</f><v>e_x0001_</v></c>'))
+    found = read(tmp_path / "w.xlsx", "w.xlsx")
+    assert found.problems == []
+    (sheet_read,) = found.sheets
+    assert sheet_read.header == ["c\x01d", "e\x01"]
+    assert [values for _, values in sheet_read.rows] == [["a_x0041_b"], ["x\r\ny"], ["_x005F_"], ["in\tline"]]
+
+
+def test_problems_are_grouped_by_sheet_in_the_workbook_order(root: Path, tmp_path: Path) -> None:
+    book = openpyxl.Workbook()
+    updates = book.active
+    updates.title = "Updates"
+    updates.append(["programme", "priority", "date", "status", "note"])
+    figures = book.create_sheet("Figures")
+    figures.append(["programme", "priority", "indicator", "date", "value"])
+    for day in (2, 3):
+        updates.append(["demo", "roads", dt.datetime(2024, 6, day), "stalled", None])
+        figures.append(["demo", "roads", "km", dt.datetime(2024, 6, day), "many"])
+    book.save(tmp_path / "w.xlsx")
+    result = run(root, "import", str(tmp_path / "w.xlsx"))
+    assert result.exit_code == 1
+    w = tmp_path / "w.xlsx"
+    assert result.stderr.splitlines() == [
+        f"{w}:Updates!E2: note: an entry with status 'stalled' must carry a note saying why",
+        f"{w}:Updates!E3: note: an entry with status 'stalled' must carry a note saying why",
+        f"{w}:Figures!E2: value: expected a number but got 'many'",
+        f"{w}:Figures!E3: value: expected a number but got 'many'",
+    ]
+
+
+def test_a_sources_cell_is_split_at_commas_semicolons_and_spaces(root: Path, tmp_path: Path) -> None:
+    rows = write(tmp_path / "a.csv", STATUSES
+                 + "demo,roads,2024-06-01,achieved,,,\"gazette,https://example.org/a\",\r\n"
+                 + "demo,roads,2024-06-02,achieved,,,gazette;https://example.org/b,\r\n"
+                 + "demo,roads,2024-06-03,achieved,,,\"https://example.org/c?x=1,2; gazette\",\r\n")
+    result = run(root, "import", str(rows))
+    assert result.exit_code == 0, result.output
+    out = tmp_path / "out"
+    assert run(root, "export", "demo", "--format", "json", "--as-of", "2025-01-01", "--out", str(out)).exit_code == 0
+    entries = json.loads((out / "demo.json").read_text(encoding="utf-8"))["statuses"]
+    assert [e["sources"] for e in entries if e["date"].startswith("2024-06")] == [
+        ["gazette", "https://example.org/a"], ["gazette", "https://example.org/b"],
+        ["https://example.org/c?x=1,2", "gazette"]]
+
+
+def test_header_and_empty_cell_messages_name_the_column(root: Path, tmp_path: Path) -> None:
+    nameless = write(tmp_path / "a.csv", "programme,priority,date,status_label,note,by\r\n"
+                     "demo,schools,2024-06-01,In progress,x,\r\n")
+    result = run(root, "import", str(nameless))
+    assert result.stderr == (f"{nameless}:1:1: status: missing column 'status' of the statuses layout (its columns: "
+                             "programme, priority, date, status, status_label, note, sources, by)\n")
+    shared = write(tmp_path / "b.csv", "programme,priority,date,note\r\ndemo,schools,2024-06-01,x\r\n")
+    assert run(root, "import", str(shared)).stderr == (
+        f"{shared}:1:1: (header): the header names neither the columns of the statuses layout (programme, priority, "
+        "date, status, status_label, note, sources, by) nor those of the observations layout (programme, priority, "
+        "indicator, date, value, unit, source, note); it lacks 'status' for the statuses layout, or 'indicator' and "
+        "'value' for the observations layout\n")
+    sheet = write(tmp_path / "c.csv", OBSERVATIONS + "demo,roads,,2024-06-01,5,,,\r\n,roads,km,2024-06-01,5,,,\r\n")
+    assert run(root, "import", str(sheet)).stderr.splitlines() == [
+        f"{sheet}:2:3: indicator: empty; every row of the observations layout needs an indicator",
+        f"{sheet}:3:1: programme: empty; every row of the observations layout needs a programme",
+    ]
+
+
+def test_limits_of_the_programme_file_are_checked_at_the_rows(root: Path, tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """Found only in the edited file, they would point at a line of a text never written."""
+    start = dt.date(1990, 1, 1)
+    rows = write(tmp_path / "a.csv", OBSERVATIONS + "".join(
+        f"demo,roads,km,{start + dt.timedelta(days=n)},{n},,,\r\n" for n in range(10_000)))
+    before = files(root)
+    result = run(root, "import", str(rows))
+    assert result.exit_code == 1
+    assert result.stderr == (f"{rows}:10001:3: indicator: demo/roads/km would hold more than 10,000 observations, "
+                             "the most a programme file allows; this row and those after it are too many\n")
+    assert files(root) == before
+    from tracker.model import yamlsafe  # the size of the whole file, known only once edited
+
+    monkeypatch.setattr(yamlsafe, "MAX_BYTES", max(len(data) for data in before.values()) + 100)
+    few = write(tmp_path / "b.csv", OBSERVATIONS + "".join(
+        f"demo,roads,km,2024-06-{n:02d},{n},,,A note long enough to pass the limit\r\n" for n in range(1, 31)))
+    for dry in ((), ("--dry-run",)):
+        too_big = run(root, "import", str(few), *dry)
+        assert too_big.exit_code == 1
+        assert too_big.stderr.startswith(f"{few}:2:1: programme: the rows for demo would make policies/demo.yaml "
+                                         "invalid: the edit would make the file larger than the ")
+        assert too_big.stderr.endswith(" MiB limit for a programme; nothing was written\n")
+    assert files(root) == before
+
+
+def test_an_absurdly_wide_csv_is_refused_in_few_words(root: Path, tmp_path: Path) -> None:
+    wide = write(tmp_path / "a.csv", "programme" + "," * 100_000 + "\r\n")
+    assert run(root, "import", str(wide)).stderr == (f"{wide}:1:257: (header): 100,001 columns, far more than any "
+                                                     "table to import (an import reads at most 256)\n")
+    long_row = write(tmp_path / "b.csv", OBSERVATIONS + "demo,roads,km,2024-06-01,20,km,,x" + ",y" * 100_000 + "\r\n")
+    assert run(root, "import", str(long_row)).stderr == (
+        f"{long_row}:2:9: (row): 100,008 cells, but the header names 8 columns: 'y', 'y', 'y' and 99,997 more past "
+        "the last column belong to none (a value holding ',' must be in double quotes)\n")

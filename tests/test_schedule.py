@@ -4,6 +4,8 @@ what is sent."""
 from __future__ import annotations
 
 import datetime as dt
+import email
+import email.policy
 import json
 from pathlib import Path
 
@@ -114,6 +116,24 @@ def test_series_options_that_do_not_go_together_are_usage_errors(workspace, args
     assert list((root / "reports").iterdir()) == []
 
 
+@pytest.mark.parametrize(("args", "message"), [
+    (["--every", "month", "--from", "2026-05-01"], "Invalid value for '--from': no month edition from --from "
+     "2026-05-01 falls on or before today (2026-01-01; --to defaults to it): the first is 2026-05-31"),
+    (["--every", "year", "--from", "2026-01-01"], "the first is 2026-12-31"),
+    (["--every", "quarter", "--from", "2024-01-01", "--to", "2024-02-01"], "Invalid value for '--to': no quarter "
+     "edition from --from 2024-01-01 falls on or before --to 2024-02-01: the first is 2024-03-31"),
+])
+def test_a_series_with_no_edition_is_a_usage_error(workspace, monkeypatch: pytest.MonkeyPatch, args: list[str],
+                                                   message: str) -> None:
+    """As --to before --from is: rendering nothing and exiting 0 would hide the mistake."""
+    monkeypatch.setenv("TRACKER_TODAY", "2026-01-01")
+    root = workspace({"demo.yaml": SCHEDULED})
+    result = run("report", *args, root=root)
+    assert result.exit_code == 2
+    assert message in " ".join(result.stderr.split())
+    assert list((root / "reports").iterdir()) == []
+
+
 def test_status_shows_the_next_scheduled_edition_and_what_is_overdue(workspace) -> None:
     root = workspace({"demo.yaml": SCHEDULED, "plain.yaml": PLAIN})
     assert run("report", "demo", "--as-of", "2024-03-31", "--format", "html", root=root).exit_code == 0
@@ -153,7 +173,25 @@ def test_distribute_sends_the_latest_scheduled_edition(workspace, monkeypatch: p
                                                      "reports/outbox/demo-2024-03-31-reader@example.org.eml"]
     assert (root / "reports" / "demo" / "demo-2024-03-31.pdf").is_file()
     assert not (root / "reports" / "demo" / "demo-2024-05-20.pdf").exists()
+    eml = (root / "reports" / "outbox" / "demo-2024-03-31-reader@example.org.eml").read_bytes()
+    sent = email.message_from_bytes(eml, policy=email.policy.default)["Date"].datetime
+    assert sent.date() == dt.date(2024, 5, 20) and sent.tzinfo is not None  # TRACKER_TODAY's day: the one clock
     monkeypatch.setenv("TRACKER_TODAY", "2023-12-01")  # before the first scheduled edition: nothing to send
     early = run("distribute", "--dry-run", root=root)
     assert early.exit_code == 0
     assert "warning: demo: no scheduled edition yet (the first is 2024-03-31); nothing sent" in early.stderr
+
+
+def test_distribute_due_leaves_out_programmes_without_a_schedule(workspace, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = workspace({"demo.yaml": SCHEDULED, "plain.yaml": MINIMAL.replace("id: demo", "id: plain")})
+    monkeypatch.setenv("TRACKER_TODAY", "2024-05-20")
+    (root / "policies" / "distribution.yaml").write_text(
+        "smtp: {host: 127.0.0.1, port: 2525, security: none}\nsender: Desk <desk@example.org>\n"
+        "recipients:\n  plain:\n    - {address: reader@example.org}\n", encoding="utf-8")
+    alone = run("distribute", "--due", "--dry-run", root=root)
+    assert (alone.exit_code, alone.stdout) == (0, "")
+    assert alone.stderr == ("plain: no edition schedule (editions: {every: ..., start: ...} in its programme file); "
+                            "nothing sent for it by --due\nno programme to send has an edition schedule: nothing to "
+                            "send\n")
+    assert not (root / "reports" / "plain").exists()
+    assert run("distribute", "--due", "--as-of", "2024-05-20", root=root).exit_code == 2

@@ -169,7 +169,8 @@ def test_archive_writes_a_warc_with_request_and_response_and_records_the_capture
     _, uri, payload, response_headers = found[2]
     assert payload == PDF and response_headers.get_statuscode() == "200"
     assert response_headers.get_header("Content-Type") == "application/pdf"
-    lines = [json.loads(line) for line in (root / "archive" / "demo" / "captures.jsonl").read_text().splitlines()]
+    lines = sorted((json.loads(line) for line in (root / "archive" / "demo" / "captures.jsonl").read_text().splitlines()),
+                   key=lambda c: c["source_id"])  # in the order they were stored
     assert [(c["source_id"], c["date"], c["size"], c["payload_sha256"], c["file"]) for c in lines] == [
         ("page", "2026-12-02", len(HTML), hashlib.sha256(HTML).hexdigest(), "page/2026-12-02.warc.gz"),
         ("pdf", "2026-12-02", len(PDF), hashlib.sha256(PDF).hexdigest(), "pdf/2026-12-02.warc.gz"),

@@ -53,7 +53,12 @@ class InvalidData(TrackerError):
     """One or more problems found in the user's files, each located (PATH:LINE:COLUMN: FIELD: ...)."""
 
     def __init__(self, problems: list[Problem]) -> None:
-        self.problems = sorted(problems)
+        # By file, then by worksheet in the order they were found (a workbook's own order), then by place.
+        sheets: dict[tuple[str, str], int] = {}
+        for problem in problems:
+            sheets.setdefault((problem.path, problem.sheet), len(sheets))
+        self.problems = sorted(problems, key=lambda p: (p.path, sheets[(p.path, p.sheet)], p.line, p.column, p.field,
+                                                        p.message))
         super().__init__("\n".join(str(p) for p in self.problems))
 
     def __reduce__(self) -> tuple[type, tuple[list[Problem]]]:  # crosses process boundaries intact

@@ -67,6 +67,17 @@ class Context:
 pass_context = click.make_pass_decorator(Context)
 
 
+def missing(ctx: click.Context, name: str, message: Optional[str] = None) -> click.MissingParameter:
+    """The usage error (exit 2) of the command's option or argument `name` left out or empty:
+    click names it by its kind and flag (`Missing option '--by'.`) when it is given the
+    parameter itself, and prints "Missing None" when it is not."""
+    for param in ctx.command.params:
+        if param.name == name:
+            return click.MissingParameter(message=message, ctx=ctx, param=param)
+    return click.MissingParameter(message=message, ctx=ctx, param_hint=f"'--{name.replace('_', '-')}'",
+                                  param_type="option")
+
+
 class DateType(click.ParamType):
     """A real calendar date written YYYY-MM-DD."""
 
@@ -90,8 +101,9 @@ TODAY_VARIABLE = "TRACKER_TODAY"
 
 
 def today() -> dt.date:
-    """The only place the clock is read: the default as-of date of a command, and the day up to
-    which scheduled editions are due. `TRACKER_TODAY=YYYY-MM-DD` in the environment fixes it."""
+    """The only place the clock is read (with `now()`, its time of day): the default as-of date of
+    a command, and the day up to which scheduled editions are due. `TRACKER_TODAY=YYYY-MM-DD` in
+    the environment fixes it."""
     fixed = os.environ.get(TODAY_VARIABLE)
     if fixed is None or fixed == "":
         return dt.date.today()
@@ -99,6 +111,17 @@ def today() -> dt.date:
         return parse_date(fixed)
     except Bad as bad:
         raise click.UsageError(f"{TODAY_VARIABLE}={fixed!r} in the environment: {bad}") from None
+
+
+def now() -> dt.datetime:
+    """The time, in UTC, where a command records when it did something (`distribute`'s Date
+    header and delivery log): the same clock as `today()`. With `TRACKER_TODAY` set, that day at
+    the real time of day, so a rehearsed day is that day throughout and runs on it keep their order."""
+    real = dt.datetime.now(dt.timezone.utc)
+    fixed = os.environ.get(TODAY_VARIABLE)
+    if fixed is None or fixed == "":
+        return real
+    return dt.datetime.combine(today(), real.timetz())
 
 
 class Reference(click.ParamType):
@@ -164,6 +187,26 @@ class TextOption(click.ParamType):
         except Bad as bad:
             self.fail(str(bad), param, ctx)
         return text
+
+
+class Seconds(NumberType):
+    """A duration in seconds: a finite number above 0 and at most `maximum`, written in decimals
+    (so `nan`, `inf` and `1e400` are refused like `0` and `-1`: a usage error)."""
+
+    name = "SECONDS"
+
+    def __init__(self, maximum: float) -> None:
+        self.maximum = maximum
+
+    def convert(self, value: Any, param: Optional[click.Parameter], ctx: Optional[click.Context]) -> int | float:
+        try:
+            number = super().convert(value, param, ctx)
+        except click.BadParameter:
+            number = None
+        if number is None or not 0 < number <= self.maximum:
+            self.fail(f"expected a number of seconds above 0 and at most {self.maximum:g} but got {value!r}",
+                      param, ctx)
+        return number
 
 
 class Checked(click.ParamType):

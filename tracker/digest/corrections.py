@@ -4,7 +4,8 @@ Shared by the report (its Corrections section and appendix), the email and `trac
 the report and the email say it in an edition's language (report/content/corrections.py), with
 the words marked here.
 A correction counts from its date, and only once published (a draft correction counts from
-the day it was approved), like every other record (`records.is_published`).
+the day it was approved), with its record, after the corrections it builds on
+(`Priority.corrections_until`).
 """
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Optional
 
-from tracker.model.records import Correction, Priority, Programme, is_published
+from tracker.model.records import Correction, Priority, Programme, ref_of
 
 
 def N_(message: str) -> str:
@@ -42,9 +43,10 @@ class Said:
 class CorrectionView:
     priority: Priority
     correction: Correction
-    what: str  # "the status entry of 2024-03-01" / "Kilometres built, the figure of 2024-03-01"
+    what: str  # "the status entry of 2024-03-01" / "Kilometres built, the figure of 2024-03-01#2"
     record_date: Optional[dt.date]  # date of the entry or observation corrected
     changes: tuple[Said, ...]
+    record_number: Optional[int] = None  # N of DATE#N, when readers were shown several records of that date
 
     @property
     def date(self) -> dt.date:
@@ -91,29 +93,45 @@ def shown(programme: Programme, name: str, value: Any, unit: str = "") -> str:
     return " ".join(str(value).split())
 
 
-def view(programme: Programme, priority: Priority, correction: Correction) -> CorrectionView:
+def _named(records: tuple[Any, ...], record: Any, as_of: Optional[dt.date]) -> str:
+    """How readers tell the corrected record from others of its date: DATE, or DATE#N counting
+    the records of that date they were shown on `as_of` (all of them when None)."""
+    shown = tuple(r for r in records if as_of is None or r.known_on(as_of))
+    return ref_of(shown if any(r is record for r in shown) else records, record)
+
+
+def _number_of(named: str) -> Optional[int]:
+    return int(named.partition("#")[2]) if "#" in named else None
+
+
+def view(programme: Programme, priority: Priority, correction: Correction,
+         as_of: Optional[dt.date] = None) -> CorrectionView:
+    """The correction in a reader's words; `as_of`, the edition's date, decides how its record is named."""
     record = priority.corrected(correction)
     unit = ""
     if correction.entry:
-        what = f"the status entry of {record.date.isoformat() if record else correction.entry}"
+        named = _named(priority.history, record, as_of) if record else correction.entry
+        what = f"the status entry of {named}"
     else:
         indicator = priority.indicator(correction.indicator)
         unit = indicator.unit if indicator else ""
         title = indicator.title if indicator else correction.indicator
-        what = f"{title}, the figure of {record.date.isoformat() if record else correction.observation}"
+        named = _named(indicator.observations, record, as_of) if record and indicator else correction.observation or ""
+        what = f"{title}, the figure of {named}"
     said = []
     for name, change in correction.changes.items():
         said.append(Said(name, FIELD_LABELS.get(name, name), shown(programme, name, change.was, unit),
                          shown(programme, name, change.now, unit)))
-    return CorrectionView(priority, correction, what, record.date if record else None, tuple(said))
+    return CorrectionView(priority, correction, what, record.date if record else None, tuple(said),
+                          _number_of(named) if record else None)
 
 
 def log(programme: Programme, as_of: dt.date) -> list[CorrectionView]:
     """Every correction published by `as_of`, oldest first: the full log."""
-    return [view(programme, p, c) for p, c in programme.corrections_until(as_of)]
+    return [view(programme, p, c, as_of) for p, c in programme.corrections_until(as_of)]
 
 
 def made_between(programme: Programme, since: Optional[dt.date], as_of: dt.date) -> list[CorrectionView]:
     """Corrections readers learn of in (since, as_of]: published by `as_of` but not by `since`."""
-    return [v for v in log(programme, as_of)
-            if since is None or not (v.date <= since and is_published(v.correction, since))]
+    known = {id(c) for _, c in programme.corrections_until(since)} if since is not None else set()
+    return [v for v in log(programme, as_of) if id(v.correction) not in known]

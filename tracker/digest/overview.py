@@ -79,8 +79,8 @@ def edition_schedule(programme: Programme, as_of: dt.date, rendered: Iterable[dt
 
 
 def rests_on_dead(entry: Optional[Entry], dead: frozenset[str]) -> tuple[str, ...]:
-    """The sources of `entry` when it cites some and every one is a registered source whose link
-    was dead (an entry citing a URL directly, or any live source, rests on more than dead links)."""
+    """The sources of `entry` when it cites some and every one, a registered source or a URL cited
+    directly, was a dead link (`dead`: Known.dead_sources); a link never checked is not dead."""
     if entry is None or not entry.sources or not all(ref in dead for ref in entry.sources):
         return ()
     return tuple(dict.fromkeys(entry.sources))

@@ -108,6 +108,13 @@ def select(settings: Settings, programmes: list[Programme], ids: tuple[str, ...]
     return chosen
 
 
+def scheduled_only(programmes: list[Programme]) -> tuple[list[Programme], list[str]]:
+    """`tracker distribute --due`: the programmes with an edition schedule, which have editions
+    due; and the ids of those without one, left out (a daily run would otherwise send them an
+    edition of each day)."""
+    return [p for p in programmes if p.editions is not None], [p.id for p in programmes if p.editions is None]
+
+
 def targets(settings: Settings, programme: Programme, to: Optional[str], lang: Optional[str] = None) -> list[Target]:
     """Who gets the programme's edition (in `lang` only, when given: None is every language)."""
     if to:

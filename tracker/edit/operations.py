@@ -21,13 +21,14 @@ from pathlib import Path
 from typing import Any, Callable, Mapping, Optional
 
 from tracker.edit import atomic, gitcommit, lock, roundtrip
-from tracker.errors import EditRefused, InvalidData, NotFound, WorkspaceError
+from tracker.errors import EditRefused, InvalidData, NotFound, Problem, WorkspaceError
 from tracker.model import spec, yamlsafe
 from tracker.model.fields import did_you_mean
 from tracker.model.lookup import check_reason, check_status, find_indicator, find_milestone, find_priority
 from tracker.model.records import (CORRECTION, ENTRY, MILESTONE, OBSERVATION, Entry, Pending, Point, Priority,
-                                   Programme, as_written_by, find_dated, is_pending, parse_ref, ref_of)
-from tracker.model.validate import check_document
+                                   Programme, as_written_by, find_dated, is_pending, parse_ref, ref_of, said_as_field,
+                                   same_person)
+from tracker.model.validate import check_document, no_reason
 from tracker.model.workspace import Workspace
 
 
@@ -143,6 +144,16 @@ def _node(data: Any, where: tuple) -> Any:
     return data
 
 
+def _pinned(priority: Priority, day: dt.date, records: tuple[Any, ...], field: str, indicator: str = "") -> list[int]:
+    """Corrections that name the one record of `day` by its bare date, which a second record of
+    that date would make ambiguous: their indexes in the priority's corrections, to be written
+    `DATE#1` (the new record goes after those of its date, so it is the same record)."""
+    if not any(r.date == day for r in records):
+        return []
+    return [i for i, c in enumerate(priority.corrections)
+            if (getattr(c, field) or "").strip() == day.isoformat() and (field == "entry" or c.indicator == indicator)]
+
+
 def _insert_dated(container: dict, key: str, item_of: Callable[[Any, roundtrip.Builder], Any],
                   day: dt.date, order: list[str], b: roundtrip.Builder) -> None:
     """Put a dated item in the list `container[key]`, after every item dated on or before `day`.
@@ -239,13 +250,19 @@ def add_entry(ws: Workspace, programme_id: str, priority_id: str, entry: Entry, 
         check_status(programme, entry.status)
         if entry.reason:
             check_reason(programme, entry.reason)
+            if not programme.status(entry.status).reasoned:
+                raise EditRefused(no_reason(programme, entry.status))
         _not_future(entry.date, options, "the entry")
         where = priority.at
         drafter = _draft_author(programme, entry.by, options, programme.path)
         item = _entry_item(entry, drafter)
 
+        pinned = _pinned(priority, entry.date, priority.history, "entry")
+
         def edit(data: Any, b: roundtrip.Builder) -> None:
             _insert_dated(_node(data, where), "history", item, entry.date, spec.PRIORITY.field_names(), b)
+            for index in pinned:
+                _node(data, where + ("corrections", index))["entry"] = b.text(f"{entry.date.isoformat()}#1")
 
         label = programme.status(entry.status).label
         ref = f"{programme.id}/{priority.id}"
@@ -275,9 +292,14 @@ def add_observation(ws: Workspace, programme_id: str, priority_id: str, indicato
         drafter = _draft_author(programme, observation.by, options, programme.path)
         item = _observation_item(observation, drafter)
 
+        pinned = _pinned(priority, observation.date, indicator.observations, "observation", indicator.id)
+
         def edit(data: Any, b: roundtrip.Builder) -> None:
             _insert_dated(_node(data, where), "observations", item, observation.date,
                           spec.INDICATOR.field_names(), b)
+            for index in pinned:
+                _node(data, priority.at + ("corrections", index))["observation"] = \
+                    b.text(f"{observation.date.isoformat()}#1")
 
         ref = f"{programme.id}/{priority.id}/{indicator.id}"
         value = (roundtrip.PlainFloat(observation.value).text() if isinstance(observation.value, float)
@@ -378,6 +400,15 @@ def _said(value: Any) -> Any:
     return list(value) if isinstance(value, tuple) else value
 
 
+def _said_value(value: Any, b: roundtrip.Builder) -> Any:
+    """A correction's `was` or `now` as written to the file (`now: null`: cleared)."""
+    if value is None:
+        return None
+    if isinstance(value, (list, tuple)):
+        return b.seq([b.text(v) for v in value], flow=True)
+    return b.number(value) if isinstance(value, (int, float)) else b.text(str(value))
+
+
 def _find_record(records: tuple[Any, ...], ref: str, kind: str, where: str) -> Any:
     """The record `ref` names (DATE, or DATE#N); refused when missing or when DATE is ambiguous."""
     parsed = parse_ref(ref)
@@ -422,6 +453,15 @@ def correct(ws: Workspace, programme_id: str, priority_id: str, new: NewCorrecti
         _not_future(new.date, options, "the correction")
         if new.date < target.date:
             raise EditRefused(f"the correction is dated {new.date}, before the {kind} it corrects ({target.date})")
+        if target.approved_on is not None and new.date < target.approved_on:
+            raise EditRefused(f"the correction is dated {new.date}, before the {kind} {name} of {where_text} reached "
+                              f"readers (approved on {target.approved_on}): date it {target.approved_on} or later")
+        later = [c for c in target.revisions if c.date > new.date]
+        if later:
+            raise EditRefused(f"the {kind} {name} of {where_text} already has a correction dated {later[-1].date}; "
+                              f"a new one goes after it in the chain of corrections: date it {later[-1].date} "
+                              "or later")
+
         if "status" in new.changes:
             check_status(programme, new.changes["status"])
         if new.changes.get("reason"):
@@ -432,15 +472,15 @@ def correct(ws: Workspace, programme_id: str, priority_id: str, new: NewCorrecti
         if not changes:
             already = "; ".join(f"{field} {_said(getattr(current, field))!r}" for field in new.changes)
             raise EditRefused(f"the correction changes nothing: the {kind} {name} of {where_text} already says {already}")
+        corrected = replace(current, **{field: said_as_field(current, field, now) for field, _, now in changes})
+        if isinstance(corrected, Entry) and corrected.reason and corrected.status in [s.id for s in programme.statuses] \
+                and not programme.status(corrected.status).reasoned:
+            raise EditRefused(f"the corrected entry would keep reason {corrected.reason!r}, but "
+                              f"{no_reason(programme, corrected.status)}; pass --reason none to clear it")
         drafter = _draft_author(programme, new.by, options, programme.path)
         author = drafter or new.by.strip()
         order = spec.PRIORITY.field_names()
         position = priority.at
-
-        def said(value: Any, b: roundtrip.Builder) -> Any:
-            if isinstance(value, (list, tuple)):
-                return b.seq([b.text(v) for v in value], flow=True)
-            return b.number(value) if isinstance(value, (int, float)) else b.text(str(value))
 
         def item(b: roundtrip.Builder) -> Any:
             pairs: list[tuple[str, Any]] = [("date", b.date(new.date))]
@@ -451,7 +491,7 @@ def correct(ws: Workspace, programme_id: str, priority_id: str, new: NewCorrecti
                 pairs += [("indicator", b.text(new.indicator)), ("observation", ref_value)]
             fields = []
             for field, was, now in changes:
-                change = ([("was", said(was, b))] if was is not None else []) + [("now", said(now, b))]
+                change = ([("was", _said_value(was, b))] if was is not None else []) + [("now", _said_value(now, b))]
                 fields.append((field, b.mapping(change)))
             pairs += [("changes", b.mapping(fields)), ("why", b.text(new.why.strip()))]
             if author:
@@ -469,7 +509,8 @@ def correct(ws: Workspace, programme_id: str, priority_id: str, new: NewCorrecti
                 roundtrip.insert_key(node, "corrections", b.seq([item(b)]), order)
 
         what = f"{kind} {name}" if kind == "entry" else f"observation {name} of {new.indicator}"
-        lines = [f"{field}: {was if was is not None else '(nothing)'} -> {now}" for field, was, now in changes]
+        lines = [f"{field}: {was if was is not None else '(nothing)'} -> {now if now is not None else '(nothing)'}"
+                 for field, was, now in changes]
         summary = f"{ref}: {what} corrected on {new.date} ({'; '.join(lines)}){_draft_note(drafter)}"
         message = (f"{ref}: {'draft ' if drafter else ''}correction of {what} on {new.date}, "
                    f"by {author or options.author or 'unknown'}\n\n" + "\n".join(lines) + f"\nWhy: {new.why.strip()}")
@@ -479,10 +520,6 @@ def correct(ws: Workspace, programme_id: str, priority_id: str, new: NewCorrecti
 
 
 # --- review: approve and reject drafts --------------------------------------------------------
-
-def _same_person(a: str, b: str) -> bool:
-    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
-
 
 def _selected(programme: Programme, selection: Selection) -> list[Pending]:
     """The drafts a selection names; refused when it names none."""
@@ -508,6 +545,15 @@ def _selected(programme: Programme, selection: Selection) -> list[Pending]:
     return chosen
 
 
+def _builds_on(draft: Pending) -> list[Any]:
+    """The corrections a draft correction builds on: those before it in its record's chain."""
+    if draft.kind != CORRECTION:
+        return []
+    record = draft.priority.corrected(draft.item)
+    chain = list(record.revisions) if record is not None else []
+    return chain[:next((i for i, c in enumerate(chain) if c is draft.item), 0)]
+
+
 def _names(drafts: list[Pending]) -> str:
     return "; ".join(d.describe() for d in drafts)
 
@@ -522,11 +568,22 @@ def approve(ws: Workspace, programme_id: str, selection: Selection, approver: st
             raise EditRefused("an approval names who approves: pass --by NAME")
         drafts = _selected(programme, selection)
         if not programme.self_approval:
-            own = [d for d in drafts if _same_person(d.by, approver)]
+            own = [d for d in drafts if same_person(d.by, approver)]
             if own:
                 raise EditRefused(f"{own[0].describe()}: {approver.strip()} cannot approve their own draft; "
                                   "someone else must (or the programme sets review: self-allowed)")
         _not_future(on, options, "the approval")
+        for draft in drafts:
+            if on < draft.date:
+                raise EditRefused(f"{draft.describe()}: the approval is dated {on}, before the draft itself "
+                                  f"({draft.date})")
+        chosen = {id(d.item) for d in drafts}
+        for draft in drafts:
+            waiting = [c for c in _builds_on(draft) if is_pending(c) and id(c) not in chosen]
+            if waiting:
+                raise EditRefused(f"{draft.describe()}: it builds on the draft correction of {waiting[0].date} "
+                                  f"(by {waiting[0].by or 'unknown'}), still waiting for review: approve that one "
+                                  "first, or both together")
 
         def edit(data: Any, b: roundtrip.Builder) -> None:
             for draft in drafts:
@@ -550,7 +607,8 @@ def reject(ws: Workspace, programme_id: str, selection: Selection, rejecter: str
     """Remove drafts, keeping one line each in the programme's `review_log:` (what, who, when, why).
 
     A rejected milestone completion leaves the milestone open (its sources stay). Corrections that
-    named a later entry or observation of the same date by number are renumbered."""
+    named a later entry or observation of the same date by number are renumbered. A list left
+    empty goes with its key (comments between its items stay)."""
 
     def plan(programme: Programme, options: Options) -> Plan:
         if not why.strip():
@@ -560,6 +618,7 @@ def reject(ws: Workspace, programme_id: str, selection: Selection, rejecter: str
         drafts = _selected(programme, selection)
         _not_future(on, options, "the rejection")
         renumber = _renumbering(drafts)
+        relink = _relinking(drafts)
 
         def edit(data: Any, b: roundtrip.Builder) -> None:
             removals: dict[tuple, list[int]] = {}
@@ -574,10 +633,20 @@ def reject(ws: Workspace, programme_id: str, selection: Selection, rejecter: str
             for (priority_at, field), moved in renumber.items():
                 for index, value in moved:
                     _node(data, priority_at + ("corrections", index))[field] = value(b)
+            for where, name, was in relink:
+                changes = _node(data, where + ("changes",))
+                if was is _NO_CHANGE:
+                    del changes[name]
+                elif was is None:
+                    changes[name].pop("was", None)
+                else:
+                    roundtrip.insert_key(changes[name], "was", _said_value(was, b), ["was", "now"])
             for where, indexes in removals.items():
                 items = _node(data, where)
                 for index in sorted(indexes, reverse=True):
                     del items[index]
+                if not items:  # history, observations, corrections: optional lists, gone when empty
+                    del _node(data, where[:-1])[where[-1]]
             lines = [b.mapping([("date", b.date(on)), ("item", b.text(d.describe())),
                                 ("by", b.text(rejecter.strip())), ("why", b.text(why.strip())),
                                 *([("drafted_by", b.text(d.by))] if d.by else [])]) for d in drafts]
@@ -593,6 +662,44 @@ def reject(ws: Workspace, programme_id: str, selection: Selection, rejecter: str
                     + "\n".join(d.describe() for d in drafts) + f"\nWhy: {why.strip()}")
 
     return apply(ws, programme_id, plan, options)
+
+
+_NO_CHANGE = object()  # a field a correction no longer changes once the one before it is rejected
+
+
+def _relinking(drafts: list[Pending]) -> list[tuple[tuple, str, Any]]:
+    """What the corrections left after rejected draft corrections say their record said before
+    them (`was`), where that changes: (place of the correction, field, new `was` or _NO_CHANGE).
+
+    The corrections of a record form a chain: each one's `was` is what the one before left. A
+    rejected correction leaves the chain, so the one after it now follows the one before it.
+    Refused when a correction would then change nothing at all."""
+    rejected = {id(d.item) for d in drafts if d.kind == CORRECTION}
+    out: list[tuple[tuple, str, Any]] = []
+    if not rejected:
+        return out
+    for priority in {id(d.priority): d.priority for d in drafts if d.kind == CORRECTION}.values():
+        records: list[Any] = [*priority.history, *(o for i in priority.indicators for o in i.observations)]
+        for record in records:
+            if not any(id(c) in rejected for c in record.revisions):
+                continue
+            current: Any = record
+            for correction in record.revisions:
+                if id(correction) in rejected:
+                    continue
+                fixes = []
+                for name, change in correction.changes.items():
+                    before = _said(getattr(current, name, None))
+                    if _said(change.was) != before:
+                        fixes.append((correction.at, name, _NO_CHANGE if _said(change.now) == before else before))
+                    now = change.now
+                    current = replace(current, **{name: tuple(now) if isinstance(now, list) else now})
+                if fixes and all(was is _NO_CHANGE for _, _, was in fixes) and len(fixes) == len(correction.changes):
+                    raise EditRefused(f"rejecting it would leave the correction of {correction.target} made on "
+                                      f"{correction.date} changing nothing: reject that one too "
+                                      f"(--entry {correction.date})")
+                out += fixes
+    return out
 
 
 def _order(kind: str) -> list[str]:
@@ -660,19 +767,36 @@ def batch_plan(programme: Programme, batch: Batch, options: Options) -> Plan:
             authors[by.strip()] = _draft_author(programme, by, options, programme.path)
         return authors[by.strip()]
 
+    pinned: dict[tuple, tuple[str, str]] = {}  # a correction's place -> (its field, DATE#1)
+    dated: dict[int, set[dt.date]] = {}  # id() of a history or observations -> the dates it has
+
+    def shared(records: tuple[Any, ...], day: dt.date) -> bool:
+        """Whether `day` has a record already (once per list, not per row: imports are large)."""
+        if id(records) not in dated:
+            dated[id(records)] = {r.date for r in records}
+        return day in dated[id(records)]
     for priority_id, entry in batch.entries:
         priority = find_priority(programme, priority_id)
         check_status(programme, entry.status)
         if entry.reason:
             check_reason(programme, entry.reason)
+            if not programme.status(entry.status).reasoned:
+                raise EditRefused(f"the entry of {programme.id}/{priority.id} on {entry.date}: "
+                                  f"{no_reason(programme, entry.status)}")
         _not_future(entry.date, options, f"the entry of {programme.id}/{priority.id}")
         histories.setdefault(priority.at, []).append((entry.date, _entry_item(entry, drafter(entry.by))))
+        for index in (_pinned(priority, entry.date, priority.history, "entry") if shared(priority.history, entry.date)
+                      else ()):
+            pinned[priority.at + ("corrections", index)] = ("entry", f"{entry.date.isoformat()}#1")
     for priority_id, indicator_id, observation in batch.observations:
         priority = find_priority(programme, priority_id)
         indicator = find_indicator(programme, priority, indicator_id)
         _not_future(observation.date, options, f"the observation of {programme.id}/{priority.id}/{indicator.id}")
         series.setdefault(indicator.at, []).append((observation.date,
                                                     _observation_item(observation, drafter(observation.by))))
+        for index in (_pinned(priority, observation.date, indicator.observations, "observation", indicator.id)
+                      if shared(indicator.observations, observation.date) else ()):
+            pinned[priority.at + ("corrections", index)] = ("observation", f"{observation.date.isoformat()}#1")
 
     def edit(data: Any, b: roundtrip.Builder) -> None:
         for lists, key, order in ((histories, "history", spec.PRIORITY.field_names()),
@@ -686,10 +810,13 @@ def batch_plan(programme: Programme, batch: Batch, options: Options) -> Plan:
                     ordered = sorted(enumerate(new), key=lambda p: (p[1][0], p[0]))
                     roundtrip.insert_key(container, key, b.seq([item_of(None, b) for _, (_, item_of) in ordered]),
                                          order)
+        for where, (field, ref) in pinned.items():  # named by a bare date now shared: the first of it
+            _node(data, where)[field] = b.text(ref)
 
     entries, observations = len(batch.entries), len(batch.observations)
-    counted = _count(entries, "status entry", "status entries") + (" and " if entries and observations else "") \
-        + (_count(observations, "observation", "observations") if observations or not entries else "")
+    counted = " and ".join([*([_count(entries, "status entry", "status entries")] if entries else []),
+                            *([_count(observations, "observation", "observations")] if observations else [])]) \
+        or _count(0, "record", "records")
     drafts = " as drafts waiting for review" if programme.reviewed else ""
     summary = batch.summary or f"{programme.id}: {counted} added{drafts}"
     author = ", ".join(sorted(a for a in set(authors.values()) if a)) or options.author or "unknown"
@@ -784,11 +911,16 @@ def _prepare(ws: Workspace, programme_id: str, path: Path, plan_for: Callable[[P
     # Parsed twice in all: the file, and the new text (without positions: only what it means is
     # compared and validated, and its problems, if any, are located by a third parse).
     edited = roundtrip.edit_text(original.text, plan.edit, shown, original, positions=False)
+    data = edited.text.encode("utf-8")
+    if len(data) > yamlsafe.MAX_BYTES:  # written, it could not be loaded again
+        raise InvalidData([Problem(shown, 1, 1, "(file)", f"the edit would make the file larger than the "
+                                                          f"{yamlsafe.MAX_BYTES // (1024 * 1024)} MiB limit for a "
+                                                          "programme; nothing was written")])
     after, problems = check_document(edited.document, path)
     if problems:
         raise InvalidData(check_document(yamlsafe.parse_bytes(edited.document.raw, shown), path)[1])
     assert after is not None
-    return _Prepared(programme_id, path, target, shown, original.raw, edited.text.encode("utf-8"), after, plan)
+    return _Prepared(programme_id, path, target, shown, original.raw, data, after, plan)
 
 
 def _write_all(prepared: list[_Prepared]) -> None:

@@ -168,7 +168,7 @@ def _means(data: Any, wanted: Any, changes: list[_Change]) -> bool:
         return False
     for change in changes:
         here, there = data, wanted
-        for part in change.path:
+        for part in change.there if change.there is not None else change.path:
             here, there = here[part], there[part]
         if repr(here) != repr(there):
             return False
@@ -202,6 +202,7 @@ class _Change:
     pairs: list[tuple[str, Any]] = field(default_factory=list)  # keys: the new keys, in order
     after: Optional[str] = None  # keys: the existing key they follow (None: before the first)
     gone: list[Any] = field(default_factory=list)  # drop: the keys, or the indexes, removed
+    there: Optional[Path_] = None  # where `path` is in the new data, when its indexes differ
 
 
 def _changes(old: Any, new: Any) -> list[_Change]:
@@ -210,23 +211,25 @@ def _changes(old: Any, new: Any) -> list[_Change]:
     return out
 
 
-def _diff(old: Any, new: Any, path: Path_, out: list[_Change]) -> None:
+def _diff(old: Any, new: Any, path: Path_, out: list[_Change], there: Optional[Path_] = None) -> None:
+    """The changes from `old` to `new`, found at `path` of the old data (`there` of the new)."""
+    there = path if there is None else there
     if isinstance(old, dict) and isinstance(new, dict) and old and new:
         kept = [key for key in old if key in new]
         if [key for key in new if key in old] != kept:
             raise _CannotWrite  # the keys reordered
         if len(kept) < len(old):
-            out.append(_Change("drop", path, gone=[key for key in old if key not in new]))
+            out.append(_Change("drop", path, gone=[key for key in old if key not in new], there=there))
         after: Optional[str] = None
         pending: Optional[_Change] = None
         for key, value in new.items():
             if key in old:
                 after, pending = key, None
                 if not _same(old[key], value):
-                    _diff(old[key], value, path + (key,), out)
+                    _diff(old[key], value, path + (key,), out, there + (key,))
             else:
                 if pending is None:
-                    pending = _Change("keys", path, after=after)
+                    pending = _Change("keys", path, after=after, there=there)
                     out.append(pending)
                 pending.pairs.append((key, value))
         return
@@ -239,27 +242,80 @@ def _diff(old: Any, new: Any, path: Path_, out: list[_Change]) -> None:
         while tail < n - head and tail < m - head and old[n - 1 - tail] == new[m - 1 - tail]:
             tail += 1
         if head + tail == n and m > n:
-            out.append(_Change("items", path, index=head, values=new[head:m - tail]))
+            out.append(_Change("items", path, index=head, values=new[head:m - tail], there=there))
         elif head + tail == m and n > m:
-            out.append(_Change("drop", path, gone=list(range(head, n - tail))))
+            out.append(_Change("drop", path, gone=list(range(head, n - tail)), there=there))
         elif n == m:
             for i in range(head, n - tail):
                 if old[i] != new[i]:
-                    _diff(old[i], new[i], path + (i,), out)
+                    _diff(old[i], new[i], path + (i,), out, there + (i,))
         else:  # items removed and added in several places: matched by what they hold
             matcher = difflib.SequenceMatcher(None, [repr(v) for v in old[head:n - tail]],
                                               [repr(v) for v in new[head:m - tail]], autojunk=False)
             for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+                if tag == "replace" and i2 - i1 != j2 - j1:
+                    _align(old, new, path, there, (head + i1, head + i2, head + j1, head + j2), out)
+                    continue
                 if tag in ("delete", "replace") and i2 - i1 != j2 - j1:
-                    out.append(_Change("drop", path, gone=list(range(head + i1, head + i2))))
+                    out.append(_Change("drop", path, gone=list(range(head + i1, head + i2)), there=there))
                 if tag in ("insert", "replace") and i2 - i1 != j2 - j1:
-                    out.append(_Change("items", path, index=head + i2, values=new[head + j1:head + j2]))
+                    out.append(_Change("items", path, index=head + i2, values=new[head + j1:head + j2], there=there))
                 if tag == "replace" and i2 - i1 == j2 - j1:
                     for k in range(i2 - i1):
-                        _diff(old[head + i1 + k], new[head + j1 + k], path + (head + i1 + k,), out)
+                        _diff(old[head + i1 + k], new[head + j1 + k], path + (head + i1 + k,), out,
+                              there + (head + j1 + k,))
         return
     if not _same(old, new):
-        out.append(_Change("value", path, values=[new]))
+        out.append(_Change("value", path, values=[new], there=there))
+
+
+def _align(old: list[Any], new: list[Any], path: Path_, there: Path_, block: tuple[int, int, int, int],
+           out: list[_Change]) -> None:
+    """Items old[i1:i2] replaced by new[j1:j2], of another number: those that are one record
+    changed (most of their keys equal: `_likeness`) are paired, in order, and changed in place;
+    the others are removed or inserted. So removing a record and changing its neighbour (a
+    rejected draft, and the correction after it) rewrites neither's neighbours."""
+    i1, i2, j1, j2 = block
+    a, b = i2 - i1, j2 - j1
+    best = [[0.0] * (b + 1) for _ in range(a + 1)]  # best[i][j]: the most likeness pairing old[i:], new[j:]
+    for i in range(a - 1, -1, -1):
+        for j in range(b - 1, -1, -1):
+            like = _likeness(old[i1 + i], new[j1 + j])
+            best[i][j] = max(best[i + 1][j], best[i][j + 1], best[i + 1][j + 1] + like if like else 0.0)
+    pairs: list[tuple[int, int]] = []
+    i = j = 0
+    while i < a and j < b:
+        like = _likeness(old[i1 + i], new[j1 + j])
+        if like and best[i][j] == best[i + 1][j + 1] + like:
+            pairs.append((i, j))
+            i, j = i + 1, j + 1
+        elif best[i][j] == best[i + 1][j]:
+            i += 1
+        else:
+            j += 1
+    paired_old = {i for i, _ in pairs}
+    gone = [i1 + i for i in range(a) if i not in paired_old]
+    if gone:
+        out.append(_Change("drop", path, gone=gone, there=there))
+    ahead = [*pairs, (a, b)]  # where each new item goes: before the next paired old item
+    start_new = 0
+    for old_index, new_index in ahead:
+        if new_index > start_new:
+            out.append(_Change("items", path, index=i1 + old_index, values=new[j1 + start_new:j1 + new_index],
+                               there=there))
+        if old_index < a:
+            _diff(old[i1 + old_index], new[j1 + new_index], path + (i1 + old_index,), out, there + (j1 + new_index,))
+        start_new = new_index + 1
+
+
+def _likeness(a: Any, b: Any) -> float:
+    """How much two list items look like one record changed: the share of equal keys of two
+    mappings, when at least half are (0 otherwise)."""
+    if not (isinstance(a, dict) and isinstance(b, dict) and a and b):
+        return 0.0
+    equal = sum(1 for key, value in a.items() if key in b and _same(value, b[key]))
+    share = equal / max(len(a), len(b))
+    return share if share >= 0.5 else 0.0
 
 
 def _kind(value: Any) -> type:
@@ -708,12 +764,29 @@ class _Writer:
                 before = self.body[self.starts[line]:first]
                 if not before.strip(" \t") or (not mapping and before.rstrip(" \t") .endswith("-")
                                                 and not before.rstrip(" \t")[:-1].strip(" \t")):
-                    self.splices.append((self.starts[line], self.end_of(members[last]), ""))
+                    kept = "".join(self.comments_between_items(member) for member in members[index:last + 1]) \
+                        if mapping else ""
+                    self.splices.append((self.starts[line], self.end_of(members[last]), kept))
                 elif mapping and following is not None:  # the first keys of a list item: `- key: ...`
                     self.splices.append((first, following, ""))
                 else:
                     raise _CannotWrite
             index = last + 1
+
+    def comments_between_items(self, path: Path_) -> str:
+        """The comment lines of a key's block list that are no item's own (above an item, or
+        between items): they stay when the key goes with its list, as they do when an item goes."""
+        value = self.data(path)
+        if not isinstance(value, list) or not value or path in self.doc.flow or path + (0,) not in self.doc.values:
+            return ""
+        own: set[int] = set()
+        for i in range(len(value)):
+            first = self.doc.values[path + (i,)][0] - 1
+            own.update(range(first, self.line_index(self.end_of(path + (i,)))))
+        start = self.doc.keys[path][0]  # the line after the key's (0-based)
+        end = self.line_index(self.end_of(path))
+        return "".join(self.body[self.starts[n]:self.next_line(self.starts[n])] for n in range(start, end)
+                       if n not in own and self.line(n).lstrip(" \t").startswith("#"))
 
     def value(self, change: _Change) -> None:
         path, value = change.path, change.values[0]

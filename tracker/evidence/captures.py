@@ -6,10 +6,12 @@ at `archive/<programme>/<source-id>/<YYYY-MM-DD>.warc.gz`, and a line in
 `archive/<programme>/captures.jsonl` (date, URL, SHA-256 and size of the payload, the file).
 Only a final 2xx answer is stored. A payload whose SHA-256 equals that of the source's latest
 capture is not stored again. A second capture on the same day, of a changed payload, is added
-to that day's file (WARC files are a sequence of records). The WARC file is written to a
-temporary file and renamed as soon as it is fetched; the lines are added once every source is
-done, in registry order (the file is committed: its order should not depend on which site
-answered first). A line vouches for its file, which is always in place before it.
+to that day's file (WARC files are a sequence of records). Each capture is stored as soon as it
+is fetched, under the lock of the programme's archive (the lock file of captures.jsonl): the
+source's latest capture is read again, the WARC file is written to a temporary file and renamed,
+and then its line is added. So concurrent runs see each other's captures (an unchanged payload
+is stored once) and never rewrite a WARC file another run is adding to; a line vouches for its
+file, which is always in place before it. Lines come in the order sources were stored.
 
 Responses are stored with their body after transfer decoding (http.client undoes chunking),
 so a `Transfer-Encoding` header is kept as `X-Archive-Orig-Transfer-Encoding` (the name pywb
@@ -21,6 +23,7 @@ import datetime as dt
 import hashlib
 import io
 import logging
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Optional
@@ -31,10 +34,10 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from tracker import __version__
-from tracker.edit import atomic
+from tracker.edit import atomic, lock
 from tracker.errors import EvidenceError, NotFound
-from tracker.evidence import pool, records
-from tracker.evidence.checks import Target, classify, select, shown_result, table, targets
+from tracker.evidence import pool, records, state
+from tracker.evidence.checks import Target, classify, failure, select, shown_result, table, targets
 from tracker.evidence.fetch import USER_AGENT, Exchange, Fetched, Limits, fetch
 from tracker.evidence.records import NO_URL, Capture, Check
 from tracker.model.lookup import find_source
@@ -73,41 +76,52 @@ def warc_name(date: dt.date) -> str:
 
 def archive_sources(ws: Workspace, programme_ids: tuple[str, ...], source_ids: tuple[str, ...], date: dt.date,
                     limits: Limits = Limits(), jobs: int = pool.DEFAULT_JOBS) -> list[Archived]:
-    """Capture the sources named (all when none) of the programmes named (all when none)."""
+    """Capture the sources named (all when none) of the programmes named (all when none).
+
+    Whatever happens to one source (an answer nobody foresaw included) is that source's result,
+    never the run's. Each capture is stored under the lock of its programme's archive: the
+    latest capture is read again there, the WARC file appended to and the line added, so that
+    concurrent runs neither lose each other's records nor store one payload twice."""
     found = targets(select(ws, programme_ids), source_ids)
-    latest: dict[tuple[str, str], Capture] = {}
-    for programme_id in dict.fromkeys(t.programme_id for t in found):
-        for capture in records.read_captures(records.programme_folder(ws.archive, programme_id)):
-            key = (programme_id, capture.source_id)
-            if key not in latest or capture.date >= latest[key].date:
-                latest[key] = capture
+    slots = pool.HostSlots()
 
     def one(target: Target) -> Archived:
         if not target.source.url:
             return Archived(target, NO_URL)
-        fetched = fetch(target.source.url, limits)
-        check = classify(target, fetched, date)
-        if check.result not in records.ALIVE:
+        try:
+            fetched = fetch(target.source.url, limits, slots=slots)
+            check = classify(target, fetched, date)
+            if check.result not in records.ALIVE:
+                return Archived(target, check.result, check=check)
+            return _store(ws, target, fetched, check, date)
+        except Exception as error:  # noqa: BLE001 - one source's failure is its result
+            check = failure(target, date, error)
             return Archived(target, check.result, check=check)
-        assert check.sha256 is not None and check.bytes is not None
-        previous = latest.get((target.programme_id, target.source.id))
+
+    return pool.run_all(found, one, lambda t: t.host, jobs=jobs)
+
+
+def _store(ws: Workspace, target: Target, fetched: Fetched, check: Check, date: dt.date) -> Archived:
+    """Store a fetched payload unless it is the source's latest capture, under the archive's lock."""
+    assert check.sha256 is not None and check.bytes is not None and target.source.url
+    folder = records.programme_folder(ws.archive, target.programme_id)
+    index = folder / records.CAPTURES
+    folder.mkdir(parents=True, exist_ok=True)
+    with lock.locked(index, shown=ws.display(index)):
+        previous = None
+        for capture in records.read_captures(folder):
+            if capture.source_id == target.source.id and (previous is None or capture.date >= previous.date):
+                previous = capture
         if previous is not None and previous.payload_sha256 == check.sha256:
             return Archived(target, UNCHANGED, previous, check)
-        folder = records.programme_folder(ws.archive, target.programme_id)
         file = f"{target.source.id}/{warc_name(date)}"
         capture = Capture(date, target.source.id, target.source.url, check.sha256, check.bytes, file,
                           final_url=check.final_url, http_status=check.http_status, content_type=check.content_type)
-        path = folder / file  # one source's files are written by one thread only
+        path = folder / file
         atomic.write_bytes(path, records.read_bytes(path) + warc_bytes(fetched, path.name))
-        log.info("%s/%s: archived to %s", target.programme_id, target.source.id, file)
-        return Archived(target, ARCHIVED, capture, check)
-
-    done = pool.run_all(found, one, lambda t: t.host, jobs=jobs)
-    for programme_id in dict.fromkeys(t.programme_id for t in found):  # lines in registry order
-        records.append(records.programme_folder(ws.archive, programme_id) / records.CAPTURES,
-                       [d.capture for d in done if d.result == ARCHIVED and d.capture is not None
-                        and d.target.programme_id == programme_id])
-    return done
+        records.append_locked(index, records.line_of(capture))  # the line vouches for the file written
+    log.info("%s/%s: archived to %s", target.programme_id, target.source.id, file)
+    return Archived(target, ARCHIVED, capture, check)
 
 
 def warc_bytes(fetched: Fetched, filename: str) -> bytes:
@@ -130,8 +144,17 @@ def warc_bytes(fetched: Fetched, filename: str) -> bytes:
     return out.getvalue()
 
 
+def _one_line(text: str) -> str:
+    """A header name or value that cannot end its line early: a WARC reader splits header lines at
+    any CR or LF, so one left in a value (a folded header, a bare CR) would hide the headers after it."""
+    return _LINE_BREAKS.sub(" ", text)
+
+
+_LINE_BREAKS = re.compile("[\r\n]+")
+
+
 def _response_record(writer: WARCWriter, exchange: Exchange) -> Any:
-    headers = [("X-Archive-Orig-Transfer-Encoding", v) if k.lower() == "transfer-encoding" else (k, v)
+    headers = [("X-Archive-Orig-Transfer-Encoding" if k.lower() == "transfer-encoding" else _one_line(k), _one_line(v))
                for k, v in exchange.headers]
     http_headers = StatusAndHeaders(f"{exchange.status} {exchange.reason}".rstrip(), headers,
                                     protocol=exchange.protocol)
@@ -156,7 +179,7 @@ class History:
 
 def history(ws: Workspace, programme_id: str, source_id: str) -> History:
     programme = select(ws, (programme_id,))[0]
-    source = find_source(programme, source_id)
+    source = next((s for s in state.sources_of(programme) if s.id == source_id), None) or find_source(programme, source_id)
     folder = records.programme_folder(ws.archive, programme_id)
     return History(programme_id, source,
                    sorted((c for c in records.read_captures(folder) if c.source_id == source_id), key=lambda c: c.date),

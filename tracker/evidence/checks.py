@@ -17,7 +17,7 @@ from typing import Any, Optional, Sequence
 from urllib.parse import urlsplit
 
 from tracker.errors import NotFound
-from tracker.evidence import pool, records
+from tracker.evidence import pool, records, state
 from tracker.evidence.fetch import Fetched, Limits, fetch
 from tracker.evidence.records import GONE, MOVED, NO_URL, OK, Check
 from tracker.model.fields import did_you_mean
@@ -57,11 +57,12 @@ class Outcome:
     def passed(self) -> bool:
         return self.check is None or self.check.result in records.ALIVE
 
-    def as_json(self) -> dict[str, Any]:
-        if self.check is None:
-            return {"programme": self.target.programme_id, "source_id": self.target.source.id, "url": None,
-                    "result": NO_URL}
-        return {"programme": self.target.programme_id, **self.check.as_json()}
+    def as_json(self, date: dt.date) -> dict[str, Any]:
+        """The result as JSON: every result has the same keys, those a check cannot have null."""
+        if self.check is not None:
+            return {"programme": self.target.programme_id, **self.check.as_json()}
+        shape = Check(date, self.target.source.id, "", NO_URL).as_json()
+        return {"programme": self.target.programme_id, **shape, "url": None}
 
 
 def select(ws: Workspace, programme_ids: tuple[str, ...]) -> list[Programme]:
@@ -77,12 +78,14 @@ def select(ws: Workspace, programme_ids: tuple[str, ...]) -> list[Programme]:
 
 
 def targets(programmes: list[Programme], source_ids: tuple[str, ...] = ()) -> list[Target]:
-    """Every registered source of the programmes, or those with the ids given (each must exist)."""
+    """Every source of the programmes (the registry, then the URLs cited directly: state.sources_of),
+    or those with the ids given (each must exist)."""
     wanted = set(source_ids)
-    found = [Target(p.id, s) for p in programmes for s in p.sources if not wanted or s.id in wanted]
+    every = [Target(p.id, s) for p in programmes for s in state.sources_of(p)]
+    found = [t for t in every if not wanted or t.source.id in wanted]
     missing = wanted - {t.source.id for t in found}
     if missing:
-        known = sorted({s.id for p in programmes for s in p.sources})
+        known = sorted({t.source.id for t in every})
         first = sorted(missing)[0]
         raise NotFound(f"unknown source {first!r} in programme{'s' if len(programmes) > 1 else ''} "
                        f"{', '.join(p.id for p in programmes)}{did_you_mean(first, known)}")
@@ -112,26 +115,44 @@ def classify(target: Target, fetched: Fetched, date: dt.date) -> Check:
                  reason=f"HTTP {final.status}{' ' + final.reason if final.reason else ''}")
 
 
+def failure(target: Target, date: dt.date, error: BaseException) -> Check:
+    """The check of a source whose checking raised what nobody foresaw: that source's `error`,
+    never the run's (the other sources' results are still recorded)."""
+    log.debug("%s/%s: %s", target.programme_id, target.source.id, error, exc_info=error)
+    return Check(date, target.source.id, target.source.url or "", records.ERROR,
+                 reason=f"unexpected failure ({type(error).__name__}: {error})")
+
+
 def check_sources(ws: Workspace, programme_ids: tuple[str, ...], date: dt.date, limits: Limits = Limits(),
                   jobs: int = pool.DEFAULT_JOBS) -> list[Outcome]:
     """Check every source of the programmes named (all when none); append the results, dated
-    `date`, to each programme's checks.jsonl; return them in programme and registry order."""
+    `date`, to each programme's checks.jsonl; return them in programme and registry order.
+
+    Whatever happens to one source is that source's result; the results of the sources checked
+    are appended even when the run is cut short (Ctrl-C)."""
     found = targets(select(ws, programme_ids))
     with_url = [t for t in found if t.source.url]
+    slots = pool.HostSlots()
+    checked: dict[int, Check] = {}
 
     def one(target: Target) -> Check:
         assert target.source.url is not None
-        check = classify(target, fetch(target.source.url, limits), date)
+        try:
+            check = classify(target, fetch(target.source.url, limits, slots=slots), date)
+        except Exception as error:  # noqa: BLE001 - one source's failure is its result
+            check = failure(target, date, error)
         log.info("%s/%s: %s", target.programme_id, target.source.id, check.result)
+        checked[id(target)] = check
         return check
 
-    checked = dict(zip((id(t) for t in with_url), pool.run_all(with_url, one, lambda t: t.host, jobs=jobs)))
-    outcomes = [Outcome(t, checked.get(id(t))) for t in found]
-    for programme_id in dict.fromkeys(t.programme_id for t in found):
-        folder = records.programme_folder(ws.archive, programme_id)
-        records.append(folder / records.CHECKS,
-                       [o.check for o in outcomes if o.check is not None and o.target.programme_id == programme_id])
-    return outcomes
+    try:
+        pool.run_all(with_url, one, lambda t: t.host, jobs=jobs)
+    finally:
+        for programme_id in dict.fromkeys(t.programme_id for t in found):
+            folder = records.programme_folder(ws.archive, programme_id)
+            records.append(folder / records.CHECKS, [checked[id(t)] for t in with_url
+                                                     if t.programme_id == programme_id and id(t) in checked])
+    return [Outcome(t, checked.get(id(t))) for t in found]
 
 
 def shown_result(result: str, reason: str) -> str:
@@ -166,4 +187,4 @@ def as_json(outcomes: list[Outcome], date: dt.date) -> dict[str, Any]:
     for outcome in outcomes:
         counts[outcome.result] = counts.get(outcome.result, 0) + 1
     return {"date": date.isoformat(), "passed": all(o.passed for o in outcomes), "counts": counts,
-            "results": [o.as_json() for o in outcomes]}
+            "results": [o.as_json(date) for o in outcomes]}

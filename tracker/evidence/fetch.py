@@ -23,15 +23,17 @@ connect to cannot be checked. Every request and response is kept as sent and rec
 """
 from __future__ import annotations
 
+import contextlib
 import http.client
 import ipaddress
 import logging
+import re
 import socket
 import ssl
 import threading
 import time
 from dataclasses import dataclass
-from typing import Callable, Optional, Union
+from typing import Callable, ContextManager, Iterator, Optional, Union
 from urllib.parse import quote, urljoin, urlsplit
 
 from tracker import __version__
@@ -45,6 +47,7 @@ MAX_REDIRECTS = 5
 DEFAULT_TIMEOUT = 20.0
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
 ERROR, TIMEOUT = "error", "timeout"
+_DIGITS = re.compile(r"[0-9]+")  # ASCII digits only: "²".isdigit() is true, and int("²") fails
 
 Address = Union[ipaddress.IPv4Address, ipaddress.IPv6Address]
 #: Says why an address may not be connected to, or None when it may.
@@ -138,35 +141,64 @@ class Fetched:
         return self.exchanges[-1].url if self.exchanges else self.url
 
 
-def fetch(url: str, limits: Limits = Limits(), *, rule: Optional[AddressRule] = None) -> Fetched:
+#: Holds a slot for the address about to be connected to while an exchange runs (the limit of
+#: connections per host); yields how long it waited, which the deadline does not count.
+Slots = Callable[[str], ContextManager[float]]
+
+
+@contextlib.contextmanager
+def _no_limit(address: str) -> Iterator[float]:
+    yield 0.0
+
+
+def fetch(url: str, limits: Limits = Limits(), *, rule: Optional[AddressRule] = None,
+          slots: Optional[Slots] = None) -> Fetched:
     """GET `url`, following redirects, within `limits`; never raises for what the network does.
 
     A redirect past `limits.max_redirects` or back to a URL already met, a refused URL or
     address, a body over the cap, a failure of DNS, TCP or TLS, or the deadline passing ends
     the fetch with `failed` set. `rule` replaces the address rule of `limits` (tests allow one
-    loopback address and not another).
+    loopback address and not another). `slots` limits the exchanges under way with one address
+    (each exchange, redirects included, holds the slot of the address it connects to).
+
+    Whatever a server answers, nothing is raised: an answer this code did not foresee (a
+    malformed header, a redirect to a URL that cannot be parsed...) is an `error` of this fetch,
+    with the reason, and never stops the fetches of other sources.
     """
     check = rule or limits.rule
-    deadline = time.monotonic() + limits.timeout
+    clock = _Clock(time.monotonic() + limits.timeout)
     exchanges: list[Exchange] = []
     seen = {url}
     current = url
     while True:
         try:
-            exchange = _one(current, limits, check, deadline)
+            exchange = _one(current, limits, check, clock, slots or _no_limit)
         except FetchFailed as failed:
             return Fetched(url, tuple(exchanges), FetchFailed(failed.result, failed.reason))
+        except Exception as error:  # noqa: BLE001 - an answer not foreseen is this source's error
+            log.debug("fetching %s: %s", current, error, exc_info=True)
+            return Fetched(url, tuple(exchanges), FetchFailed(ERROR, f"unexpected answer ({_describe(error)})"))
         exchanges.append(exchange)
         location = exchange.header("Location")
         if exchange.status not in REDIRECTS or location is None:
             return Fetched(url, tuple(exchanges))
-        target = urljoin(current, location.strip())
+        try:
+            target = urljoin(current, location.strip())
+        except ValueError as bad:
+            return Fetched(url, tuple(exchanges), FetchFailed(ERROR, f"redirect to a malformed URL ({bad})"))
         if target in seen:
             return Fetched(url, tuple(exchanges), FetchFailed(ERROR, f"redirect loop at {target}"))
         if len(exchanges) > limits.max_redirects:
             return Fetched(url, tuple(exchanges), FetchFailed(ERROR, f"more than {limits.max_redirects} redirects"))
         seen.add(target)
         current = target
+
+
+@dataclass
+class _Clock:
+    """The deadline of one fetch; time spent waiting for a host's slot is added to it."""
+
+    deadline: float
 
 
 def check_url(url: str) -> tuple[str, str, int, str]:
@@ -194,9 +226,9 @@ def check_url(url: str) -> tuple[str, str, int, str]:
     return scheme, host, port or (443 if scheme == "https" else 80), path
 
 
-def _one(url: str, limits: Limits, rule: AddressRule, deadline: float) -> Exchange:
+def _one(url: str, limits: Limits, rule: AddressRule, clock: _Clock, slots: Slots) -> Exchange:
     scheme, host, port, path = check_url(url)
-    addresses = _resolve(host, port, deadline)
+    addresses = _resolve(host, port, clock.deadline)
     refusals = []
     allowed = []
     for address in addresses:
@@ -210,7 +242,9 @@ def _one(url: str, limits: Limits, rule: AddressRule, deadline: float) -> Exchan
     last: Optional[FetchFailed] = None
     for address in allowed:
         try:
-            return _exchange(url, scheme, host, port, path, address, limits, rule, deadline)
+            with slots(str(address)) as waited:
+                clock.deadline += waited
+                return _exchange(url, scheme, host, port, path, address, limits, rule, clock.deadline)
         except FetchFailed as failed:
             if not failed.connecting:
                 raise
@@ -259,6 +293,61 @@ def _resolve(host: str, port: int, deadline: float) -> list[Address]:
     return addresses
 
 
+class _LineLog:
+    """A response's socket file that keeps every line read from it (while the head is read)."""
+
+    def __init__(self, inner: object) -> None:
+        self.inner = inner
+        self.lines: list[bytes] = []
+
+    def readline(self, *args: int) -> bytes:
+        line: bytes = self.inner.readline(*args)  # type: ignore[attr-defined]
+        self.lines.append(line)
+        return line
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.inner, name)
+
+
+class _Response(http.client.HTTPResponse):
+    """A response that keeps its header lines as received (`received_headers`).
+
+    http.client reads headers with the email parser, which takes a bare CR for the end of a
+    line and drops every header after it; a server's headers are evidence, and the WARC
+    record must hold them all. So they are parsed again here from the lines read, a bare CR
+    read as a space (as RFC 9112 allows) and folded lines joined.
+    """
+
+    def __init__(self, sock: socket.socket, *args: object, **kwargs: object) -> None:
+        super().__init__(sock, *args, **kwargs)  # type: ignore[arg-type]
+        self.head = _LineLog(self.fp)
+        self.fp = self.head  # type: ignore[assignment]
+
+    def begin(self) -> None:
+        try:
+            super().begin()
+        finally:
+            if self.fp is self.head:  # type: ignore[comparison-overlap]
+                self.fp = self.head.inner  # type: ignore[assignment]
+
+    def received_headers(self) -> tuple[tuple[str, str], ...]:
+        lines = [line.decode("iso-8859-1").rstrip("\r\n") for line in self.head.lines]
+        while lines and not lines[-1]:
+            lines.pop()
+        start = max((i for i, line in enumerate(lines) if not line), default=-1) + 1  # after any 1xx answer
+        out: list[list[str]] = []
+        for line in lines[start + 1:]:  # past the status line
+            line = line.replace("\r", " ")
+            if line[:1] in (" ", "\t"):
+                if out:
+                    out[-1][1] = (out[-1][1] + " " + line.strip(" \t")).strip()
+                continue
+            name, colon, value = line.partition(":")
+            if colon and name.strip():
+                out.append([name.strip(), value.strip(" \t")])
+        return tuple((name, value) for name, value in out)
+
+
 class _Pinned(http.client.HTTPConnection):
     """An HTTP(S) connection to one checked address, whatever the host name resolves to now.
 
@@ -270,6 +359,7 @@ class _Pinned(http.client.HTTPConnection):
     def __init__(self, host: str, port: int, address: Address, timeout: float, tls: bool, rule: AddressRule) -> None:
         super().__init__(host, port, timeout=timeout)
         self.address = address
+        self.response_class = _Response
         self.tls = tls
         self.rule = rule
         self.sent = bytearray()
@@ -330,8 +420,8 @@ def _exchange(url: str, scheme: str, host: str, port: int, path: str, address: A
             connection.endheaders()
             _settimeout(connection, deadline)
             response = connection.getresponse()
-            declared = response.getheader("Content-Length")
-            if declared is not None and declared.strip().isdigit() and int(declared) > limits.max_bytes:
+            declared = _content_length(response.getheader("Content-Length"))
+            if declared is not None and declared > limits.max_bytes:
                 raise FetchFailed(ERROR, "too large")
             body = bytearray()
             while True:
@@ -344,11 +434,14 @@ def _exchange(url: str, scheme: str, host: str, port: int, path: str, address: A
                     raise FetchFailed(ERROR, "too large")
             if fired.is_set():
                 raise FetchFailed(TIMEOUT, "no answer in time")
+            if response.length:  # the connection closed before the Content-Length announced came
+                raise FetchFailed(ERROR, "body cut short")
             return Exchange(
                 url=url, address=str(address), request=bytes(connection.sent),
                 protocol="HTTP/1.0" if response.version == 10 else "HTTP/1.1",
                 status=response.status, reason=response.reason or "",
-                headers=tuple((k, v) for k, v in response.getheaders()), body=bytes(body))
+                headers=response.received_headers() if isinstance(response, _Response) else tuple(response.getheaders()),
+                body=bytes(body))
         except FetchFailed:
             raise
         except (TimeoutError, socket.timeout):
@@ -369,6 +462,17 @@ def _exchange(url: str, scheme: str, host: str, port: int, path: str, address: A
     finally:
         watchdog.cancel()
         connection.close()
+
+
+def _content_length(header: Optional[str]) -> Optional[int]:
+    """The length a Content-Length header declares (None without one); `FetchFailed` when it is
+    not a number of ASCII digits (repeated, the copies must agree), which leaves the body's end unknown."""
+    if header is None:
+        return None
+    values = {value.strip() for value in header.split(",")}
+    if len(values) != 1 or not _DIGITS.fullmatch(next(iter(values))):
+        raise FetchFailed(ERROR, f"malformed Content-Length {header[:40]!r}")
+    return int(next(iter(values)))
 
 
 def _settimeout(connection: _Pinned, deadline: float) -> None:

@@ -152,10 +152,15 @@ def append(path: Path, records: Iterable[Check | Capture]) -> None:
         return
     path.parent.mkdir(parents=True, exist_ok=True)
     with lock.locked(path, shown=str(path)):
-        old = read_bytes(path)
-        if old and not old.endswith(b"\n"):
-            old += b"\n"  # a line written by hand without its newline stays a line of its own
-        atomic.write_bytes(path, old + new)
+        append_locked(path, new)
+
+
+def append_locked(path: Path, new: bytes) -> None:
+    """Add the lines `new` to `path`, whose lock the caller holds (`lock.locked(path)`)."""
+    old = read_bytes(path)
+    if old and not old.endswith(b"\n"):
+        old += b"\n"  # a line written by hand without its newline stays a line of its own
+    atomic.write_bytes(path, old + new)
 
 
 def _date(value: Any) -> dt.date:

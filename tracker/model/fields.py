@@ -380,17 +380,19 @@ class RelativePath(Type):
 
 @dataclass(frozen=True)
 class Label(Type):
-    """Free text that YAML may read as a number (a version such as 2026.1): kept as text."""
+    """Free text that looks like a number (a version such as 2026.10), which must be quoted: YAML
+    reads `2026.10` unquoted as the number 2026.1, and the text written is gone by then."""
 
     max_length: int = 200
 
     def check(self, value: Any) -> str:
         if isinstance(value, (int, float)) and not isinstance(value, bool):
-            return str(value)
+            raise Bad(f"expected text but got the number {value!r}: YAML reads a version written without quotes "
+                      "as a number (2026.10 as 2026.1); write it in quotes, e.g. \"2026.10\"")
         return Text(self.max_length).check(value)
 
     def schema(self) -> dict[str, Any]:
-        return {"type": ["string", "number"]}
+        return {"type": "string", "minLength": 1, "maxLength": self.max_length}
 
 
 @dataclass(frozen=True)

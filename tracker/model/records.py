@@ -9,14 +9,19 @@ What readers know on a date is decided here, in one place:
   never shows it, so regenerating that edition gives the same bytes;
 - a correction changes what an entry or an observation says from the correction's date on
   (`Entry.as_of`, `Point.as_of`); the entry itself stays as it was written, and the corrected
-  copy carries the corrections applied (`applied`), so a report can say "corrected on DATE".
+  copy carries the corrections applied (`applied`), so a report can say "corrected on DATE";
+- the corrections of one record form a chain, in date order: each says what the record said
+  after the one before (`was`), so a correction reaches readers only once every correction it
+  builds on has too, and only while its record itself has (`Priority.corrections_until`): a
+  draft's words never reach an edition through a later correction's `was`.
 `Programme.with_drafts()` is the preview: every pending draft counted as published.
 """
 from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field, replace
+import unicodedata
+from dataclasses import MISSING, dataclass, field, fields, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Optional
 
@@ -33,6 +38,12 @@ REVIEW_MODES = (REQUIRED, SELF_ALLOWED, OFF)
 #: What a correction may change, by the kind of record it corrects.
 ENTRY_FIELDS = ("status", "note", "sources", "reason")
 OBSERVATION_FIELDS = ("value", "source", "note")
+#: What a correction may clear (`now: null`): a record says nothing there afterwards.
+CLEARABLE = ("note", "sources", "reason", "source")
+
+#: The statuses of the default vocabulary whose entries may say why (`reason:`): a priority
+#: stalled, at risk or abandoned. A vocabulary of its own says so with `takes_reason:`.
+REASONED = ("at_risk", "stalled", "abandoned")
 
 _REF_RE = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:#([1-9]\d{0,5}))?$", re.ASCII)
 
@@ -47,6 +58,17 @@ def parse_ref(ref: str) -> Optional[tuple[dt.date, int]]:
     except ValueError:
         return None
     return day, int(match[2] or 1)
+
+
+def same_person(a: str, b: str) -> bool:
+    """Whether two names name one person for the four-eyes rule: compared as text a reader sees,
+    whatever its Unicode form (NFC of the case-folded NFKC), case, spacing and invisible format
+    characters. "Ana María" typed with a combining accent is still Ana María."""
+    def key(name: str) -> str:
+        seen = "".join(c for c in unicodedata.normalize("NFKC", name) if unicodedata.category(c) != "Cf")
+        return unicodedata.normalize("NFC", seen.casefold())
+
+    return " ".join(key(a).split()) == " ".join(key(b).split())
 
 
 def is_pending(item: Any) -> bool:
@@ -85,7 +107,13 @@ class StatusDef:
     needs_source: bool = False
     needs_note: bool = False
     rank: int = 0  # higher is better: orders statuses to tell improved from worsened
+    takes_reason: Optional[bool] = None  # None: as the default vocabulary does (REASONED)
     at: Where = field(default=(), compare=False, repr=False)
+
+    @property
+    def reasoned(self) -> bool:
+        """Whether an entry with this status may say why (`reason:`)."""
+        return self.takes_reason if self.takes_reason is not None else self.id in REASONED
 
 
 @dataclass(frozen=True)
@@ -100,9 +128,10 @@ class ReasonDef:
 
 @dataclass(frozen=True)
 class FieldChange:
-    """What one field of an entry or observation said (`was`), and says after a correction (`now`)."""
+    """What one field of an entry or observation said (`was`), and says after a correction (`now`;
+    None: nothing, the field is cleared)."""
 
-    now: Any
+    now: Any = None
     was: Any = None
     at: Where = field(default=(), compare=False, repr=False)
 
@@ -133,14 +162,30 @@ class Correction:
 
 
 def _apply(record: Any, revisions: tuple[Correction, ...], day: dt.date, drafts: bool = False) -> Any:
-    applied = tuple(c for c in revisions if c.date <= day and (drafts or is_published(c, day)))
+    """`record` with the corrections of the chain `revisions` (in date order) made by `day`: up
+    to the first not published by then (or all of them, drafts included, with `drafts`)."""
+    chain = []
+    for correction in revisions:
+        if correction.date > day or not (drafts or is_published(correction, day)):
+            break  # the corrections after it build on it: they wait for it
+        chain.append(correction)
+    applied = tuple(chain)
     if not applied:
         return record
     values: dict[str, Any] = {}
     for correction in applied:
         for name, change in correction.changes.items():
-            values[name] = tuple(change.now) if isinstance(change.now, list) else change.now
+            values[name] = said_as_field(record, name, change.now)
     return replace(record, **values, applied=applied)
+
+
+def said_as_field(record: Any, name: str, now: Any) -> Any:
+    """What a correction's `now` makes of the field `name` of `record`: a list becomes a tuple,
+    and nothing (None: cleared) the field's empty value."""
+    if now is None:
+        empty = {f.name: f.default for f in fields(record)}.get(name)
+        return None if empty is MISSING else empty
+    return tuple(now) if isinstance(now, list) else now
 
 
 @dataclass(frozen=True)
@@ -335,9 +380,19 @@ class Priority:
         return known[-1] if known else None
 
     def corrections_until(self, as_of: dt.date) -> list[Correction]:
-        """Corrections made and published by `as_of`, oldest first."""
-        return sorted((c for c in self.corrections if c.date <= as_of and is_published(c, as_of)),
-                      key=lambda c: c.date)
+        """Corrections that had reached readers by `as_of`, oldest first (file order for one date):
+        those applied to the entries and observations readers knew then (`as_of`), so never one
+        of a record not yet published, nor one that builds on a correction not yet published."""
+        found: list[Correction] = []
+        for entry in self.history:
+            if entry.known_on(as_of):
+                found += entry.as_of(as_of).applied
+        for indicator in self.indicators:
+            for point in indicator.observations:
+                if point.known_on(as_of):
+                    found += point.as_of(as_of).applied
+        order = {id(c): i for i, c in enumerate(self.corrections)}
+        return sorted(found, key=lambda c: (c.date, order.get(id(c), 0)))
 
     def corrected(self, correction: Correction) -> Optional[Entry | Point]:
         """The entry or observation a correction names, as written; None when it names none."""
@@ -424,7 +479,8 @@ class Pending:
         elif self.kind == MILESTONE:
             text = f"{where}/{item.id}: milestone done on {self.ref}"
         else:
-            changed = ", ".join(f"{name} {change.now!r}" for name, change in item.changes.items())
+            changed = ", ".join(f"{name} {'cleared' if change.now is None else repr(change.now)}"
+                                for name, change in item.changes.items())
             text = f"{where}: correction of {item.target} on {self.ref}: {changed}"
         return text + f" (by {self.by or 'unknown'})"
 

@@ -22,6 +22,7 @@ class Field:
     type: Any  # an f.Type, a Record, a ListOf or a MapOf
     required: bool = False
     help: str = ""
+    nullable: bool = False  # required, and null is a value of its own (a correction's `now: null`: cleared)
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,8 @@ STATUS = Record("status", StatusDef, (
     Field("needs_source", f.Boolean(), False, "Entries with this status must cite a source."),
     Field("needs_note", f.Boolean(), False, "Entries with this status must carry a note."),
     Field("rank", f.Integer(-100, 100), False, "Higher is better; tells an improvement from a decline."),
+    Field("takes_reason", f.Boolean(), False,
+          "Whether entries with this status may say why (reason:); by default at_risk, stalled and abandoned do."),
 ), "A status in the programme's own vocabulary.")
 
 REASON = Record("reason", ReasonDef, (
@@ -157,7 +160,8 @@ INDICATOR = Record("indicator", Indicator, (
 
 CHANGE = Record("change", FieldChange, (
     Field("was", f.Said(), False, "What the field said before (empty: it said nothing)."),
-    Field("now", f.Said(), True, "What it says from the correction's date on."),
+    Field("now", f.Said(), True, "What it says from the correction's date on; null: nothing (a note, the sources "
+                                 "or a reason cleared).", nullable=True),
 ))
 
 CORRECTION = Record("correction", Correction, (
@@ -236,13 +240,19 @@ def json_schema() -> dict[str, Any]:
     }
 
 
+def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
+    out = {"anyOf": [{key: value for key, value in schema.items() if key != "description"}, {"type": "null"}]}
+    return {**out, "description": schema["description"]} if "description" in schema else out
+
+
 def _schema(node: Any, help: str = "") -> dict[str, Any]:
     if isinstance(node, Record):
         out: dict[str, Any] = {
             "type": "object",
             "additionalProperties": False,
             "required": [fl.name for fl in node.fields if fl.required],
-            "properties": {fl.name: _schema(fl.type, fl.help) for fl in node.fields},
+            "properties": {fl.name: _nullable(_schema(fl.type, fl.help)) if fl.nullable else _schema(fl.type, fl.help)
+                           for fl in node.fields},
         }
         desc = help or node.help
     elif isinstance(node, ListOf):

@@ -29,13 +29,13 @@ DEFAULT_STATUSES: tuple[StatusDef, ...] = (
         "at_risk", N_("At risk"), "#9a5400",
         N_("Work is under way but evidence points to delays, shortfalls or obstacles that put the "
         "priority in doubt. The note says why."),
-        needs_note=True, rank=1,
+        needs_note=True, rank=1, takes_reason=True,
     ),
     StatusDef(
         "stalled", N_("Stalled"), "#a4262c",
         N_("No progress has been reported for a long time, or work has been paused. The note says "
         "why."),
-        needs_note=True, rank=0,
+        needs_note=True, rank=0, takes_reason=True,
     ),
     StatusDef(
         "unverifiable", N_("Cannot be verified"), "#2f6b6b",
@@ -56,7 +56,7 @@ DEFAULT_STATUSES: tuple[StatusDef, ...] = (
     StatusDef(
         "abandoned", N_("Abandoned"), "#6b3a7a",
         N_("The priority has been dropped, explicitly or by being replaced. It stays listed."),
-        final=True, rank=-1,
+        final=True, rank=-1, takes_reason=True,
     ),
 )
 

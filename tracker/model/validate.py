@@ -11,8 +11,8 @@ from typing import Any, Callable, Iterable, Optional
 
 from tracker.errors import InvalidData, Problem
 from tracker.model import fields as f
-from tracker.model.records import (ENTRY_FIELDS, OBSERVATION_FIELDS, Correction, Entry, Point, Priority, Programme,
-                                   find_dated, is_pending)
+from tracker.model.records import (CLEARABLE, ENTRY_FIELDS, OBSERVATION_FIELDS, Correction, Entry, Milestone, Point, Priority,
+                                   Programme, find_dated, is_pending, said_as_field, same_person)
 from tracker.model.spec import PROGRAMME, ListOf, MapOf, Record
 from tracker.model.statuses import DEFAULT_REASONS, DEFAULT_STATUSES
 from tracker.model.yamlsafe import Document
@@ -66,6 +66,10 @@ def walk(node: Any, value: Any, path: tuple, doc: Document, problems: list[Probl
     try:
         built = node.check(value)
     except f.Bad as bad:
+        written = doc.written(path) if isinstance(node, f.Label) else None
+        if written and isinstance(value, (int, float)) and not isinstance(value, bool):
+            bad = f.Bad(f"expected text but got the number {value!r}: YAML reads {written} written without quotes "
+                        f"as a number; write it in quotes, \"{written}\"")
         problems.append(doc.problem(path, str(bad)))
         return FAILED
     # Every string of every file, whatever its type checks: nothing that is not text gets in.
@@ -107,6 +111,9 @@ def _walk_record(record: Record, value: Any, path: tuple, doc: Document, problem
     ok = True
     for fld in record.fields:
         raw = value.get(fld.name)
+        if raw is None and fld.nullable and fld.name in value:
+            kwargs[fld.name] = None
+            continue
         if raw is None:
             if fld.required:
                 message = (f"required field {fld.name!r} is empty" if fld.name in value
@@ -191,10 +198,15 @@ def _check_reason(programme: Programme, entry: Entry, where: tuple, doc: Documen
     if entry.reason not in ids:
         out.append(doc.problem(where, f"expected one of {', '.join(ids)} but got {entry.reason!r}"
                                       f"{f.did_you_mean(entry.reason, ids)}"))
+    elif not programme.status(entry.status).reasoned:
+        out.append(doc.problem(where, no_reason(programme, entry.status)))
 
 
-def _same_person(a: str, b: str) -> bool:
-    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+def no_reason(programme: Programme, status: str) -> str:
+    """Why an entry with `status` may not carry a reason, naming the statuses that may."""
+    may = [s.id for s in programme.statuses if s.reasoned]
+    return (f"status {status!r} takes no reason: a reason says why a priority stalled, is at risk or was "
+            f"abandoned (statuses that take one: {', '.join(may) or 'none'})")
 
 
 def _check_review(programme: Programme, item: Any, what: str, doc: Document, out: list[Problem]) -> None:
@@ -205,7 +217,11 @@ def _check_review(programme: Programme, item: Any, what: str, doc: Document, out
         missing = "approved_on" if item.approved_by else "approved_by"
         out.append(doc.problem(item.at + (missing,), f"approved_by and approved_on go together: "
                                                      f"say who approved the {what} and when"))
-    if item.approved_by and item.by and _same_person(item.approved_by, item.by) and not programme.self_approval:
+    dated = item.done if isinstance(item, Milestone) else item.date
+    if item.approved_on is not None and dated is not None and item.approved_on < dated:
+        out.append(doc.problem(item.at + ("approved_on",), f"the {what} is approved on {item.approved_on}, before "
+                                                           f"its own date ({dated})"))
+    if item.approved_by and item.by and same_person(item.approved_by, item.by) and not programme.self_approval:
         out.append(doc.problem(item.at + ("approved_by",),
                                f"the {what} is approved by its own author ({item.by}); nobody approves "
                                "their own draft unless the programme sets review: self-allowed"))
@@ -225,6 +241,7 @@ def _check_corrections(programme: Programme, priority: Priority, doc: Document, 
     """Each correction names an existing, published record, is not dated before it, changes
     something, says what the record said (`was`), and leaves a record that obeys the rules."""
     current: dict[int, Any] = {}  # id() of a record as written -> the record as corrected so far
+    previous: dict[int, Correction] = {}  # id() of a record as written -> its latest correction so far
     order = sorted(priority.corrections, key=lambda c: c.date)
     for correction in order:
         target = _target(programme, priority, correction, doc, out)
@@ -241,7 +258,14 @@ def _check_corrections(programme: Programme, priority: Priority, doc: Document, 
             out.append(doc.problem(correction.at + ("date",),
                                    f"the correction is dated {correction.date}, before the {kind} it corrects "
                                    f"({target.date})"))
+        elif target.approved_on is not None and correction.date < target.approved_on:
+            out.append(doc.problem(correction.at + ("date",),
+                                   f"the correction is dated {correction.date}, before the {kind} it corrects reached "
+                                   f"readers (approved on {target.approved_on}): it would correct what no reader "
+                                   "was shown"))
         before = current.get(id(target), target)
+        after_which = (f" (as the correction of {previous[id(target)].date} left it)"
+                       if id(target) in previous else "")
         after = before
         if not correction.changes:
             out.append(doc.problem(correction.at + ("changes",),
@@ -252,19 +276,23 @@ def _check_corrections(programme: Programme, priority: Priority, doc: Document, 
                 out.append(doc.problem(where, f"a correction of an {kind} may change {', '.join(allowed)}, "
                                               f"not {name!r}", key=True))
                 continue
-            now = _checked_value(programme, name, change.now, where + ("now",), doc, out, refs)
+            if change.now is None and name not in CLEARABLE:
+                out.append(doc.problem(where + ("now",), f"the {name} cannot be cleared: say what it is now"))
+                continue
+            now = None if change.now is None else _checked_value(programme, name, change.now, where + ("now",), doc,
+                                                                   out, refs)
             if now is _BAD:
                 continue
             said = _said(getattr(before, name))
             if _said(change.was) != said:
                 shown = "nothing" if said is None else repr(said)
                 out.append(doc.problem(where + ("was",) if change.was is not None else where,
-                                       f"the {kind} said {shown} before this correction"
+                                       f"the {kind} said {shown} before this correction{after_which}"
                                        + ("" if change.was is None else f", not {_said(change.was)!r}")))
             if _said(now) == said:
                 out.append(doc.problem(where + ("now",), f"changes nothing: the {kind} already says {said!r}"))
                 continue
-            after = _replace(after, **{name: tuple(now) if isinstance(now, list) else now})
+            after = _replace(after, **{name: said_as_field(after, name, now)})
         if isinstance(after, Entry) and after is not before:
             status = programme.status(after.status) if after.status in [s.id for s in programme.statuses] else None
             if status is not None and status.needs_source and not after.sources:
@@ -275,7 +303,13 @@ def _check_corrections(programme: Programme, priority: Priority, doc: Document, 
                 out.append(doc.problem(correction.at + ("changes",),
                                        f"the corrected entry has status {after.status!r}, which must carry "
                                        "a note saying why"))
+            if status is not None and after.reason and not status.reasoned:
+                out.append(doc.problem(correction.at + ("changes",),
+                                       f"the corrected entry would keep reason {after.reason!r}, but "
+                                       f"{no_reason(programme, after.status)}; clear it (reason: {{was: "
+                                       f"{after.reason}, now: null}})"))
         current[id(target)] = after
+        previous[id(target)] = correction
 
 
 _BAD = object()
@@ -290,6 +324,9 @@ def _target(programme: Programme, priority: Priority, correction: Correction, do
                                                 "or an observation (indicator: ID, observation: DATE), not both"))
         return None
     if correction.entry:
+        if _ambiguous(correction.entry, priority.history, "entries", f"priority {priority.id!r}", at + ("entry",),
+                      doc, out):
+            return None
         entry = find_dated(priority.history, correction.entry)
         if entry is None:
             out.append(doc.problem(at + ("entry",), _no_record("history entry", correction.entry,
@@ -308,12 +345,29 @@ def _target(programme: Programme, priority: Priority, correction: Correction, do
         out.append(doc.problem(at + ("indicator",), f"unknown indicator {correction.indicator!r} in priority "
                                                     f"{priority.id!r}{f.did_you_mean(correction.indicator, ids)}"))
         return None
+    if _ambiguous(correction.observation, indicator.observations, "observations", f"indicator {indicator.id!r}",
+                  at + ("observation",), doc, out):
+        return None
     point = find_dated(indicator.observations, correction.observation)
     if point is None:
         out.append(doc.problem(at + ("observation",), _no_record("observation", correction.observation,
                                                                  indicator.observations,
                                                                  f"indicator {indicator.id!r}")))
     return point
+
+
+def _ambiguous(ref: str, records: tuple[Any, ...], plural: str, where: str, at: tuple, doc: Document,
+               out: list[Problem]) -> bool:
+    """Whether `ref` is a bare date that several records have (a problem recorded): which one a
+    correction corrects must be said, DATE#N, as `tracker correct` asks."""
+    if "#" in ref:
+        return False
+    same = sum(1 for r in records if r.date.isoformat() == ref.strip())
+    if same < 2:
+        return False
+    choices = ", ".join(f"{ref.strip()}#{n}" for n in range(1, same + 1))
+    out.append(doc.problem(at, f"{where} has {same} {plural} dated {ref.strip()}: name the one corrected as {choices}"))
+    return True
 
 
 def _no_record(kind: str, ref: str, records: tuple[Any, ...], where: str) -> str:

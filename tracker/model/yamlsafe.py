@@ -100,6 +100,15 @@ class Document:
             path = path[:-1]
         return self.values.get((), (1, 1))
 
+    def written(self, path: Path_) -> Optional[str]:
+        """The text of the scalar at `path` as the file writes it, when it is on one line (None
+        otherwise, or without positions)."""
+        start, end = self.values.get(path), self.ends.get(path)
+        if start is None or end is None or start[0] != end[0] or not self.raw:
+            return None
+        lines = self.text.lstrip("\ufeff").splitlines()
+        return lines[start[0] - 1][start[1] - 1:end[1] - 1] if start[0] <= len(lines) else None
+
     def problem(self, path: Path_, message: str, *, key: bool = False) -> Problem:
         line, column = self.where(path, key=key)
         return Problem(self.display, line, column, dotted(path) or "(file)", message)

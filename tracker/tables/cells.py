@@ -10,6 +10,7 @@ Numbers are written as numbers and never changed.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -36,6 +37,24 @@ def number_text(value: int | float) -> str:
         return str(value)
     out = format(Decimal(repr(value)), "f")
     return out if "." in out else out + ".0"
+
+
+_XLSX_ESCAPE_RE = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+
+def xlsx_unescape(text: str) -> str:
+    """A workbook's string as it was given: XLSX writes a character XML cannot hold (a control
+    character) as `_xHHHH_`, and a literal `_xHHHH_` with its underscore escaped (`_x005F_xHHHH_`),
+    as XlsxWriter and spreadsheet programs write them. openpyxl only drops `x005F_`, turning an
+    escaped literal and an escaped character into the same text; strings are read raw and
+    unescaped here, in one pass from the left."""
+    return _XLSX_ESCAPE_RE.sub(lambda match: chr(int(match[1], 16)), text)
+
+
+def one_kind_of_line_break(text: str) -> str:
+    """CRLF and CR as LF: a spreadsheet saving a value that spans lines may end them either way,
+    and the value recorded is the same."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 LIST_SEPARATOR = "; "

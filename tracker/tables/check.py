@@ -24,7 +24,7 @@ from tracker.model.lookup import find_indicator, find_priority
 from tracker.model.records import Entry, Point, Programme, as_written_by
 from tracker.model.validate import FAILED, check_rules, walk
 from tracker.model.yamlsafe import Document
-from tracker.tables.cells import number_text, restore
+from tracker.tables.cells import number_text, one_kind_of_line_break, restore
 from tracker.tables.columns import IMPORTABLE, OBSERVATIONS, REQUIRED, STATUSES, TABLES, names
 from tracker.tables.read import Sheet
 
@@ -94,18 +94,21 @@ def layout_of(sheet: Sheet) -> tuple[Optional[Layout], Optional[str], list[Probl
     for table in TABLES:
         if table not in IMPORTABLE and sorted(named) == sorted(names(table)):
             return None, table, []
-    if "status" in named:
-        table = STATUSES
-    elif "value" in named or "indicator" in named:
-        table = OBSERVATIONS
-    else:
+    chosen = _table_of(named)
+    if chosen is None:
         message = ("the header names neither the columns of the statuses layout (" + ", ".join(names(STATUSES))
                    + ") nor those of the observations layout (" + ", ".join(names(OBSERVATIONS)) + ")")
+        if set(named) & set(names(STATUSES)):  # only the columns both layouts have: say what either lacks
+            message += ("; it lacks 'status' for the statuses layout, or "
+                        + " and ".join(repr(name) for name in REQUIRED[OBSERVATIONS] if name not in named)
+                        + " for the observations layout")
         return None, None, [sheet.problem(1, 1, HEADER, message)]
+    table = chosen
     known = names(table)
     problems: list[Problem] = []
     columns: dict[str, int] = {}
-    for index, name in enumerate(header):
+    width = max([len(header), *(len(values) for _, values in sheet.rows)])
+    for index, name in enumerate(header + [""] * (width - len(header))):
         if not name:
             if any(index < len(values) and not is_blank(values[index]) for _, values in sheet.rows):
                 problems.append(sheet.problem(1, index + 1, HEADER, "a column with values but no name in the header"))
@@ -121,9 +124,22 @@ def layout_of(sheet: Sheet) -> tuple[Optional[Layout], Optional[str], list[Probl
             columns[name] = index
     for name in REQUIRED[table]:
         if name not in columns:
-            problems.append(sheet.problem(1, 1, HEADER, f"missing column {name!r} of the {table} layout "
-                                                        f"(its columns: {', '.join(known)})"))
+            problems.append(sheet.problem(1, 1, name, f"missing column {name!r} of the {table} layout "
+                                                      f"(its columns: {', '.join(known)})"))
     return (None if problems else Layout(table, columns)), None, problems
+
+
+def _table_of(named: list[str]) -> Optional[str]:
+    """The layout a header is in: the one whose own columns (those the other layout has not) it
+    names more of; on a tie, statuses if it names `status`. None when it names none of them."""
+    statuses, observations = set(names(STATUSES)), set(names(OBSERVATIONS))
+    own_statuses = len(set(named) & (statuses - observations))
+    own_observations = len(set(named) & (observations - statuses))
+    if own_statuses == own_observations == 0:
+        return None
+    if own_statuses != own_observations:
+        return STATUSES if own_statuses > own_observations else OBSERVATIONS
+    return STATUSES if "status" in named else OBSERVATIONS
 
 
 def is_blank(value: Any) -> bool:
@@ -144,7 +160,7 @@ def _text(value: Any) -> Optional[str]:
         return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
     if isinstance(value, dt.date):
         return value.isoformat()
-    text = restore(str(value).strip())
+    text = restore(one_kind_of_line_break(str(value)).strip())
     return text or None
 
 
@@ -176,13 +192,18 @@ def _number(value: Any) -> Any:
     return value
 
 
+# An item of a list cell: a URL (it may hold commas and semicolons; one ends at a space, or at
+# commas and semicolons followed by a space or the end), or anything between separators.
+_ITEM_RE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://\S*?(?=[,;]*(?:\s|$))|[^\s,;]+")
+
+
 def _sources(value: Any) -> Optional[list[str]]:
-    """A list cell: items separated by spaces, commas or semicolons ("a; b", as exported)."""
+    """A list cell: items separated by commas, semicolons or spaces ("a; b", as exported; "a,b";
+    "a;b"), a URL kept whole (`_ITEM_RE`)."""
     text = _text(value)
     if text is None:
         return None
-    items = [item.strip(",;") for item in text.split()]
-    return [item for item in items if item] or None
+    return _ITEM_RE.findall(text) or None
 
 
 # --- rows -------------------------------------------------------------------------------------
@@ -209,18 +230,34 @@ class _Seen:
 
     entries: dict[tuple[str, dt.date], list[Entry]]
     observations: dict[tuple[str, str, dt.date], list[Point]]
+    # How many records each list holds, recorded and added: (priority,) for a priority's history,
+    # (priority, indicator) for an indicator's observations.
+    counts: dict[tuple[str, ...], int] = field(default_factory=dict)
 
     @classmethod
     def of(cls, programme: Programme, today: dt.date) -> "_Seen":
         seen = cls({}, {})
         for priority in programme.priorities:
+            seen.counts[(priority.id,)] = len(priority.history)
             for entry in priority.history:
                 seen.entries.setdefault((priority.id, entry.date), []).extend(_versions(entry, today))
             for indicator in priority.indicators:
+                seen.counts[(priority.id, indicator.id)] = len(indicator.observations)
                 for point in indicator.observations:
                     seen.observations.setdefault((priority.id, indicator.id, point.date), []).extend(
                         _versions(point, today))
         return seen
+
+    def one_more(self, row: Row, key: tuple[str, ...], what: str, limit: int, column: str) -> list[Problem]:
+        """Count a record added to the list `key`; past the spec's `limit` for that list (which the
+        programme file would fail only once edited, at a line of text no one wrote), the row
+        that goes past it is the problem."""
+        self.counts[key] = self.counts.get(key, 0) + 1
+        if self.counts[key] <= limit:
+            return []
+        return [row.problem(column, f"{what} would hold more than {limit:,} "
+                                    f"{'status entries' if column == 'priority' else 'observations'}, the most a "
+                                    "programme file allows; this row and those after it are too many")]
 
 
 def _versions(record: Any, today: dt.date) -> list[Any]:
@@ -243,7 +280,8 @@ def _check_row(row: Row, programmes: dict[str, Programme], rules: Rules, seen: d
     table = row.layout.table
     for name in REQUIRED[table]:
         if is_blank(row.cell(name)):
-            out.append(row.problem(name, f"empty; every row of the {table} layout needs a {name}"))
+            out.append(row.problem(name, f"empty; every row of the {table} layout needs "
+                                         f"{'an' if name[0] in 'aeiou' else 'a'} {name}"))
     programme = priority = indicator = None
     pid = _text(row.cell("programme"))
     if pid is not None:
@@ -336,9 +374,20 @@ def _place_entry(row: Row, pid: str, priority_id: str, entry: Entry, known: _See
                                      f"({_describe_entry(other)}); a row may add entries, never change one "
                                      f"(to correct it: tracker correct {pid}/{priority_id} --entry {entry.date})")]
     new = replace(entry, by=entry.by or rules.by)
+    too_many = known.one_more(row, (priority_id,), f"{pid}/{priority_id}", _limit(spec.PRIORITY, "history"),
+                              "priority")
+    if too_many:
+        return too_many
     recorded.append(new)
     plan.entries.append((priority_id, new))
     return []
+
+
+def _limit(record: spec.Record, name: str) -> int:
+    """How many items the spec lets the list field `name` of `record` hold."""
+    kind = next(fl.type for fl in record.fields if fl.name == name)
+    assert isinstance(kind, spec.ListOf)
+    return kind.max_items
 
 
 def _describe_entry(entry: Entry) -> str:
@@ -371,6 +420,10 @@ def _place_observation(row: Row, pid: str, priority_id: str, indicator_id: str, 
                                      f"{f'; note {f.describe(other.note)}' if other.note else ''}); a row may add "
                                      "observations, never change one (to correct it: tracker correct "
                                      f"{pid}/{priority_id}/{indicator_id} --observation {point.date})")]
+    too_many = known.one_more(row, (priority_id, indicator_id), f"{pid}/{priority_id}/{indicator_id}",
+                              _limit(spec.INDICATOR, "observations"), "indicator")
+    if too_many:
+        return too_many
     recorded.append(point)
     plan.observations.append((priority_id, indicator_id,
                               Observation(point.date, point.value, point.source or "", point.note, by)))

@@ -82,7 +82,7 @@ def import_files(ws: Workspace, files: list[tuple[Path, str]], options: Options,
     for pid, plan in planned.items():
         outcome.results.append(_result(ws, programmes[pid], plan))
     todo = {pid: plan for pid, plan in planned.items() if plan.added}
-    if not todo or options.dry_run or (confirm is not None and not confirm(outcome)):
+    if not todo:
         return outcome
     sources = ", ".join(name for _, name in files)
 
@@ -104,10 +104,42 @@ def import_files(ws: Workspace, files: list[tuple[Path, str]], options: Options,
                                       commit=options.commit, author=options.by)
     added = sum(p.added for p in todo.values())
     message = f"import: {added:,} record{'s' if added != 1 else ''} into {', '.join(sorted(todo))} from {sources}"
-    done = operations.add_batches(ws, {pid: batch_for(pid) for pid in todo}, edit_options, message=message)
+    batches = {pid: batch_for(pid) for pid in todo}
+
+    def add(write: bool) -> list[operations.Outcome]:
+        try:
+            return operations.add_batches(ws, batches, edit_options, write=write, message=message)
+        except InvalidData as invalid:
+            raise InvalidData(_against_the_rows(invalid.problems, rows, {name for _, name in files},
+                                                {ws.display(programmes[pid].path): pid for pid in todo})) from None
+
+    if options.dry_run or confirm is not None:
+        # Everything the real run does but the writing (a draft's author, the file as edited and
+        # validated), so that a dry run or the question asked cannot promise what would fail.
+        add(write=False)
+        if options.dry_run or (confirm is not None and not confirm(outcome)):
+            return outcome
+    done = add(write=True)
     outcome.written = True
     outcome.commit = next((o.commit for o in done if o.commit), None)
     return outcome
+
+
+def _against_the_rows(problems: list[Problem], rows: list[Row], imported: set[str],
+                      files: dict[str, str]) -> list[Problem]:
+    """Problems found in a programme file once edited (rows check what they can before: a limit
+    of the whole file, such as its size, shows only then), reported at the first row naming that
+    programme: the edited text is never written, so its lines would point nowhere."""
+    out = []
+    for problem in problems:
+        pid = files.get(problem.path)
+        first = next((row for row in rows if _programme_of(row) == pid), None) if problem.path not in imported else None
+        if first is None:
+            out.append(problem)
+            continue
+        said = problem.message if problem.field.startswith("(") else f"{problem.field}: {problem.message}"
+        out.append(first.problem("programme", f"the rows for {pid} would make {problem.path} invalid: {said}"))
+    return out
 
 
 def _bytes(programme: Programme) -> Optional[bytes]:

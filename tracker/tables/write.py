@@ -4,8 +4,8 @@ The same tables give the same bytes: nothing here reads the clock. A workbook's 
 modification dates are the as-of date, and the dates of the files inside it (and inside the CSV
 zip of `tracker publish`) are fixed too.
 
-Workbooks are written with XlsxWriter: it writes real date, number and boolean cells, a frozen
-header and filters, and sets every date inside the file from what it is given (openpyxl, which
+Workbooks are written with XlsxWriter: it writes real date (from 1900-03-01: `FIRST_SERIAL_DATE`),
+number and boolean cells, a frozen header and filters, and sets every date inside the file from what it is given (openpyxl, which
 reads the workbooks `tracker import` takes, stamps them with the clock).
 """
 from __future__ import annotations
@@ -26,6 +26,12 @@ from tracker.tables.columns import TABLES
 from tracker.tables.rows import Tables, tables
 
 FORMATS = ("csv", "xlsx", "json")
+#: The first day a workbook's date cell holds the same in every spreadsheet program. Excel's
+#: serial numbers start on 1900-01-01 and count a 29 February 1900 that never was; before
+#: 1900-03-01 programs disagree (LibreOffice and openpyxl read the serials as other days), and
+#: a date before 1900 has no serial at all (a negative number; 0001-01-01 reads as #VALUE!).
+#: Such dates are written as text, YYYY-MM-DD, which `tracker import` reads back exactly.
+FIRST_SERIAL_DATE = dt.date(1900, 3, 1)
 DATA_FOLDER = "data"  # reports/<id>/data/: where `tracker export` writes by default
 
 
@@ -97,6 +103,8 @@ def _write_cell(sheet: Any, r: int, c: int, value: Any, formats: dict[str, Any])
         sheet.write_boolean(r, c, value)
     elif isinstance(value, (int, float)):
         sheet.write_number(r, c, value, formats["number"])
+    elif isinstance(value, dt.date) and value < FIRST_SERIAL_DATE:
+        sheet.write_string(r, c, value.isoformat())
     elif isinstance(value, dt.date):
         sheet.write_datetime(r, c, dt.datetime(value.year, value.month, value.day), formats["date"])
     elif isinstance(value, tuple):

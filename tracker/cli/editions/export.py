@@ -7,7 +7,7 @@ from typing import Optional
 
 import click
 
-from tracker.cli.common import Context, DATE, echo, pass_context, today
+from tracker.cli.common import DATE, Context, echo, pass_context, today
 from tracker.report.run.pipeline import select
 from tracker.tables import write
 

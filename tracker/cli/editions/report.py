@@ -7,8 +7,8 @@ from typing import Any, Optional
 
 import click
 
-from tracker.cli.common import Context, DATE, LANGUAGE, echo, pass_context, today
-from tracker.model.records import PERIODS
+from tracker.cli.common import DATE, LANGUAGE, Context, echo, pass_context, today
+from tracker.model.records import PERIODS, Schedule
 from tracker.report import FORMATS, PDF_VARIANTS, Outcome, RenderOptions, build, series
 
 
@@ -64,6 +64,8 @@ def report(obj: Context, programme_ids: tuple[str, ...], as_of: Optional[dt.date
     such a series for any programme (a backfill).
     """
     _check_series_options(due, every, start, until, as_of, since, drafts)
+    if every and start is not None:
+        _check_series_dates(every, start, until)
     as_of = as_of or today()
     if since is not None and since >= as_of:
         raise click.BadParameter(f"{since.isoformat()} is not before the as-of date {as_of.isoformat()}",
@@ -122,6 +124,20 @@ def _check_series_options(due: bool, every: Optional[str], start: Optional[dt.da
                                        "of a series is as of its own date and compared with the one before it")
     if every and start is not None and until is not None and until < start:
         raise click.BadParameter(f"{until.isoformat()} is before --from {start.isoformat()}", param_hint="'--to'")
+
+
+def _check_series_dates(every: str, start: dt.date, until: Optional[dt.date]) -> None:
+    """A series with no edition up to --to (today without it) would render nothing: a usage
+    error (exit 2), as --to before --from is, never a silent success."""
+    end = until or today()
+    schedule = Schedule(every, start)
+    if schedule.dates(end):
+        return
+    first = schedule.next_after(end)
+    upto = f"--to {end.isoformat()}" if until is not None else f"today ({end.isoformat()}; --to defaults to it)"
+    raise click.BadParameter(f"no {every} edition from --from {start.isoformat()} falls on or before {upto}: the "
+                             f"first is {first.isoformat() if first else 'after the year 9999'}",
+                             param_hint="'--to'" if until is not None else "'--from'")
 
 
 class _Bar:

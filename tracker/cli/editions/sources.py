@@ -12,7 +12,7 @@ from typing import Optional
 
 import click
 
-from tracker.cli.common import Context, DATE, Reference, echo, pass_context, today
+from tracker.cli.common import DATE, Context, Reference, Seconds, echo, pass_context, today
 from tracker.evidence import captures, checks
 from tracker.evidence.fetch import DEFAULT_TIMEOUT, Limits
 from tracker.evidence.pool import DEFAULT_JOBS
@@ -32,7 +32,7 @@ def sources() -> None:
 @sources.command("check")
 @PROGRAMME_IDS
 @JOBS
-@click.option("--timeout", type=click.FloatRange(min=0, min_open=True, max=3600), default=DEFAULT_TIMEOUT,
+@click.option("--timeout", type=Seconds(3600), default=DEFAULT_TIMEOUT,
               show_default=True, metavar="SECONDS", help="Give up on a source after this long, redirects included.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document for scripts.")
 @ALLOW_PRIVATE

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import click
 
-from tracker.cli.common import Context, LANGUAGE, echo, pass_context, today
+from tracker.cli.common import LANGUAGE, Context, echo, pass_context, today
 from tracker.i18n.po import translate as translate_programmes
 from tracker.report.run.pipeline import select
 

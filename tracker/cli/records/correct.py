@@ -12,10 +12,10 @@ from typing import Any, Optional
 
 import click
 
-from tracker.cli.common import Checked, Context, DATE, Reference, TextOption, echo, pass_context, today
+from tracker.cli.common import DATE, Checked, Context, Reference, TextOption, echo, missing, pass_context, today
 from tracker.cli.records import edit as editing
 from tracker.edit import operations as edit
-from tracker.model.fields import DATED_REF_RE, Text
+from tracker.model.fields import DATED_REF_RE, StatusId, Text
 
 
 class DatedRefType(click.ParamType):
@@ -37,6 +37,24 @@ class DatedRefType(click.ParamType):
 
 DATED_REF = DatedRefType()
 
+#: `--reason none`: the corrected entry gives no reason from then on.
+NO_REASON = "none"
+
+
+class ReasonNow(Checked):
+    """What a corrected entry's reason is now: a reason id, or `none` to clear it."""
+
+    def __init__(self) -> None:
+        super().__init__(StatusId("reason"), "REASON|none")
+
+    def convert(self, value: Any, param: Optional[click.Parameter], ctx: Optional[click.Context]) -> str:
+        if str(value).strip().lower() == NO_REASON:
+            return NO_REASON
+        try:
+            return super().convert(value, param, ctx)
+        except click.BadParameter as bad:
+            self.fail(f"{bad.message}; --reason none clears the reason", param, ctx)
+
 
 @click.command()
 @click.argument("ref", type=Reference("PROGRAMME", "PRIORITY", "INDICATOR", least=2),
@@ -50,7 +68,9 @@ DATED_REF = DatedRefType()
 @click.option("--source", "sources", type=editing.SOURCE_REF, multiple=True,
               help="The sources the entry cites now (they replace its list; repeat for several); "
                    "for an observation, its one source.")
-@click.option("--reason", type=TextOption(), help="The entry's reason now, from the programme's reasons.")
+@click.option("--reason", type=ReasonNow(),
+              help="The entry's reason now, from the programme's reasons; none clears it (for a status that "
+                   "takes no reason).")
 @click.option("--value", type=editing.NUMBER, help="What the observation's value is now.")
 @click.option("--why", type=TextOption(lines=True), help="Why the correction is made; readers see it beside the corrected value.")
 @click.option("--by", type=TextOption(), help="Who makes the correction.")
@@ -76,11 +96,10 @@ def correct(obj: Context, ref: tuple[str, ...], entry: Optional[str], observatio
             raise click.UsageError("--observation and --value correct an indicator's figure: "
                                    "name it as PROGRAMME/PRIORITY/INDICATOR", ctx)
         if entry is None:
-            raise click.MissingParameter(ctx=ctx, param_hint="'--entry'",
-                                         message="name the entry corrected by its date (DATE or DATE#N)")
+            raise missing(ctx, "entry", "Name the entry corrected by its date (DATE or DATE#N).")
         for name, given in (("status", status), ("note", note), ("reason", reason)):
             if given is not None:
-                changes[name] = given
+                changes[name] = None if name == "reason" and given == NO_REASON else given
         if sources:
             changes["sources"] = list(dict.fromkeys(sources))
         wanted = "--status, --note, --source or --reason"
@@ -90,8 +109,7 @@ def correct(obj: Context, ref: tuple[str, ...], entry: Optional[str], observatio
             raise click.UsageError("--entry, --status and --reason correct a status entry: "
                                    "name it as PROGRAMME/PRIORITY", ctx)
         if observation is None:
-            raise click.MissingParameter(ctx=ctx, param_hint="'--observation'",
-                                         message="name the observation corrected by its date (DATE or DATE#N)")
+            raise missing(ctx, "observation", "Name the observation corrected by its date (DATE or DATE#N).")
         if len(sources) > 1:
             raise click.BadParameter("an observation has one source", param_hint="'--source'")
         if value is not None:

@@ -16,9 +16,9 @@ from typing import Any, Callable, Optional
 
 import click
 
-from tracker.cli.common import Checked, Context, DATE, NumberType, Reference, TextOption, echo, pass_context, today
+from tracker.cli.common import DATE, Checked, Context, NumberType, Reference, TextOption, echo, missing, pass_context, today
 from tracker.edit import operations as edit
-from tracker.model.fields import PartialDate, Slug, SourceRef, Text, Url
+from tracker.model.fields import PartialDate, Slug, SourceRef, StatusId, Text, Url
 from tracker.model.lookup import check_status, find_indicator, find_milestone, find_priority
 from tracker.model.records import Programme
 from tracker.model.spec import LINE, SOURCE_KINDS
@@ -50,10 +50,7 @@ class Asker:
         self.interactive = not yes and stdin_is_terminal()
 
     def missing(self, name: str) -> click.MissingParameter:
-        for param in self.ctx.command.params:
-            if param.name == name:
-                return click.MissingParameter(ctx=self.ctx, param=param)
-        return click.MissingParameter(ctx=self.ctx, param_hint=name)
+        return missing(self.ctx, name)
 
     def ask(self, name: str, text: str, type: Any = None, default: Any = None) -> Any:
         if not self.interactive:
@@ -84,8 +81,9 @@ def _options(allow_future: bool, commit: bool, author: str = "") -> edit.Options
               help="Source id from the programme's registry, or a URL; repeat for several.")
 @click.option("--date", "day", type=DATE, help="Date of the assessment (default: today).")
 @click.option("--by", type=TextOption(), help="Who made the assessment (the draft's author when the programme reviews records).")
-@click.option("--reason", type=TextOption(), help="Why it stalled, is at risk or was abandoned: a reason id from the programme's "
-                               "vocabulary (not_prioritised, reversed, lacks_funding...).")
+@click.option("--reason", type=Checked(StatusId("reason"), "REASON"),
+              help="Why it stalled, is at risk or was abandoned (those statuses only): a reason id from the "
+                   "programme's vocabulary (not_prioritised, reversed, lacks_funding...).")
 @edit_options
 @pass_context
 def update(obj: Context, ref: tuple[str, str], status: Optional[str], note: Optional[str],

@@ -20,8 +20,10 @@ from tracker.tables import imports
 @click.command("import")
 @click.argument("files", nargs=-1, required=True, metavar="FILE...",
                 type=click.Path(exists=True, dir_okay=False))
-@click.option("--dry-run", is_flag=True, help="Check every row and print the summary; write nothing.")
-@click.option("--by", type=Checked(Text(200), "NAME"),
+@click.option("--dry-run", is_flag=True,
+              help="Make every check of a real import (the rows, then each programme file as edited) and print "
+                   "the summary; write nothing.")
+@click.option("--by", type=Checked(Text(200, lines=False), "NAME"),
               help="Who made the status entries whose `by` cell is empty; named in the git commit.")
 @click.option("--yes", "-y", is_flag=True, help="Never ask for confirmation before writing.")
 @click.option("--allow-future", is_flag=True, help="Accept rows dated after today.")

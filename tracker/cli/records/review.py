@@ -12,7 +12,7 @@ from typing import Optional
 
 import click
 
-from tracker.cli.common import Context, DATE, Reference, TextOption, echo, pass_context, today
+from tracker.cli.common import DATE, Context, Reference, TextOption, echo, missing, pass_context, today
 from tracker.cli.records.correct import DATED_REF
 from tracker.digest import review as review_digest
 from tracker.edit import gitcommit
@@ -55,8 +55,7 @@ def _who(obj: Context, by: Optional[str], programme_id: str, ctx: click.Context)
     except WorkspaceError:
         name = ""
     if not name:
-        raise click.MissingParameter(ctx=ctx, param_hint="'--by'",
-                                     message="say who you are (no git author is configured)")
+        raise missing(ctx, "by", "Say who you are (no git author is configured).")
     return name
 
 
@@ -115,7 +114,7 @@ def reject(obj: Context, ref: tuple[str, ...], why: Optional[str], by: Optional[
     ctx = click.get_current_context()
     selection = _selection(ctx, ref, all_, refs)
     if why is None or not why.strip():
-        raise click.MissingParameter(ctx=ctx, param_hint="'--why'", message="say why the drafts are rejected")
+        raise missing(ctx, "why", "Say why the drafts are rejected.")
     rejecter = _who(obj, by, ref[0], ctx)
     outcome = edit.reject(obj.workspace, ref[0], selection, rejecter, why, day or today(),
                           edit.Options(today=today(), commit=commit, author=rejecter))

@@ -6,7 +6,7 @@ from typing import Optional
 
 import click
 
-from tracker.cli.common import Context, DATE, echo, pass_context, today
+from tracker.cli.common import DATE, Context, echo, pass_context, today
 from tracker.digest import overview
 from tracker.report import series
 

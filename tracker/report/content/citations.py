@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable, Optional
 
+from tracker.evidence import state
 from tracker.evidence.state import Known
 from tracker.model.records import Programme, Source
 from tracker.report.content.language import Language, Shown
@@ -96,9 +97,12 @@ class Citations:
         out = []
         for ref, number in self._numbers.items():
             source = self.programme.source(ref)
-            if source is None:  # a URL cited directly
+            if source is None:  # a URL cited directly: checked and archived as a source of its own
+                checked = next((s for s in self.programme.sources if s.url == ref), None) \
+                    or Source(state.url_source_id(ref), ref, url=ref)
                 out.append(Cited(number, ref, self.lang.original(ref), self.lang.original(""), "",
-                                 self.lang.words("not stated"), ref))
+                                 self.lang.words("not stated"), ref,
+                                 evidence_note(self.evidence, self.programme.id, checked, self.lang)))
             else:
                 out.append(self._cited(number, source))
         return out

@@ -93,6 +93,8 @@ def _item(lang: Language, view: corrections.CorrectionView) -> CorrectionItem:
     correction: Correction = view.correction
     priority = view.priority
     day = lang.date(view.record_date) if view.record_date else (correction.entry or correction.observation or "")
+    if view.record_number is not None:  # one of several records of that date: which one
+        day = f"{day}#{view.record_number}"
     unit = lang.page_text("")
     if correction.entry:
         what = Markup(lang.words("the status entry of {date}")).format(date=day)

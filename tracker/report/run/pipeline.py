@@ -9,6 +9,7 @@ every staged file is removed and nothing is written; the error is one line.
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import glob
 import logging
@@ -24,7 +25,7 @@ from tracker.i18n import po
 from tracker.model.records import Programme
 from tracker.model.workspace import Workspace
 from tracker.report.edition import FORMATS, Outcome, RenderOptions, edition_paths, other_language
-from tracker.report.run import inputs, manifest
+from tracker.report.run import editions, inputs, manifest
 from tracker.report.run.stage import Job, Staged, discard, remove_abandoned, staged_name_prefix
 from tracker.report.run.unchanged import nothing_to_do
 from tracker.report.run.workers import Progress, Workers
@@ -122,19 +123,36 @@ def plan(ws: Workspace, programmes: list[Programme], as_of: dt.date, formats: tu
             suffix = other_language(lang, programme.primary)
             paths = {fmt: path for fmt, path in edition_paths(out, programme.id, as_of, suffix, options.drafts).items()
                      if fmt in formats}
+            where = manifest.manifest_path(out, programme.id, as_of, suffix, options.drafts)
+            previous = manifest.read_manifest(where)
+            made_with = manifest.recorded_method_version(previous)
+            if made_with is None:  # the edition of that date in the primary language says
+                made_with = editions.method_version(where.parent, programme.id, as_of)
+            shown = kept_method(programme, made_with)
             translated = translations.get((programme.id, lang))
-            found = inputs.of_programme(ws, programme, as_of, options, lang, translated.raw if translated else b"")
-            record = manifest.edition_record(ws, found, programme.id, programme.path, programme.logo, shared,
-                                             programme.published_in, programme.language, programme.method_version)
+            found = inputs.of_programme(ws, shown, as_of, options, lang, translated.raw if translated else b"")
+            record = manifest.edition_record(ws, found, shown.id, shown.path, shown.logo, shared,
+                                             shown.published_in, shown.language, shown.method_version)
             outcome.paths.extend(paths.values())
-            previous = manifest.read_manifest(manifest.manifest_path(out, programme.id, as_of, suffix, options.drafts))
             if not force and manifest.is_up_to_date(previous, record, paths):
                 log.info("%s (%s): up to date", programme.id, lang)
                 outcome.up_to_date.extend(paths.values())
                 continue
-            todo.append(Planned(Job(len(todo), ws, programme, as_of, formats, options, found, paths, os.getpid(),
+            todo.append(Planned(Job(len(todo), ws, shown, as_of, formats, options, found, paths, os.getpid(),
                                     lang, translated), record))
     return outcome, todo
+
+
+def kept_method(programme: Programme, made_with: Optional[str]) -> Programme:
+    """The programme as an edition made with the method version `made_with` shows it.
+
+    The method version is dated by the editions: an edition keeps the version it was first made
+    with (its manifest says which, else its HTML), so changing `method_version:` applies to
+    editions made from then on, and an earlier edition regenerates byte for byte. None: no such
+    edition yet, the programme's own version."""
+    if made_with is None or made_with == programme.method_version:
+        return programme
+    return dataclasses.replace(programme, method_version=made_with)
 
 
 def commit(todo: list[Planned], staged: dict[int, Staged], out: Path, as_of: dt.date, outcome: Outcome) -> None:

@@ -1,7 +1,8 @@
 """The programme data as recorded on the as-of date: what an edition is made from, and carries.
 
 Entries, observations, milestone completions and corrections dated after the as-of date are
-left out, and so are drafts not yet approved on that date (`records.is_published`), so a later
+left out, and so are drafts not yet approved on that date (`records.is_published`) and the
+corrections that had not reached readers (`Priority.corrections_until`), so a later
 `tracker update`, `correct` or `approve` never changes the data (nor the bytes) of an earlier
 edition. The review log (what was rejected) stays with the editors. The result is a valid
 programme file in plain YAML, attached to every PDF edition.
@@ -12,7 +13,7 @@ import datetime as dt
 from typing import Any
 
 from tracker.model import yamlsafe
-from tracker.model.records import Indicator, Priority, Programme, is_published
+from tracker.model.records import Correction, Indicator, Priority, Programme
 from tracker.model.spec import PROGRAMME, ListOf, MapOf, Record
 
 
@@ -41,13 +42,19 @@ def _filtered(programme: Programme, as_of: dt.date) -> Programme:
                              else replace(m, done=None, by="", draft=False, approved_by="", approved_on=None)
                              for m in p.milestones),
             indicators=tuple(indicator(i) for i in p.indicators),
-            corrections=tuple(c for c in p.corrections if c.date <= as_of and is_published(c, as_of)),
+            corrections=tuple(_published(p, as_of)),
         )
 
     def indicator(i: Indicator) -> Indicator:
         return replace(i, observations=tuple(o for o in i.observations if o.known_on(as_of)))
 
     return replace(programme, priorities=tuple(priority(p) for p in programme.priorities), review_log=())
+
+
+def _published(priority: Priority, as_of: dt.date) -> list[Correction]:
+    """The priority's corrections that had reached readers on `as_of`, in file order."""
+    known = {id(c) for c in priority.corrections_until(as_of)}
+    return [c for c in priority.corrections if id(c) in known]
 
 
 def _previewed(programme: Programme) -> bool:
