@@ -69,14 +69,14 @@ def distribute(ctx: click.Context, obj: Context, programme_ids: tuple[str, ...],
     programmes, settings = dist_settings.load_workspace(ws, required=not due or to is not None)
     if settings is None:
         echo(f"{ws.display(ws.policies / dist_settings.SETTINGS_FILE)}: no distribution settings, so no "
-                   "recipients: nothing to send", err=True)
+             "recipients: nothing to send", err=True)
         return
     chosen = dist.select(settings, programmes, programme_ids, to, ws.unknown_programme)
     if due:
         chosen, unscheduled = dist.scheduled_only(chosen)
         for pid in unscheduled:
             echo(f"{pid}: no edition schedule (editions: {{every: ..., start: ...}} in its programme file); "
-                       "nothing sent for it by --due", err=True)
+                 "nothing sent for it by --due", err=True)
         if not chosen:
             echo("no programme to send has an edition schedule: nothing to send", err=True)
             return

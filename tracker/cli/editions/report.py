@@ -86,7 +86,7 @@ def report(obj: Context, programme_ids: tuple[str, ...], as_of: Optional[dt.date
                                         langs=langs))
             for pid in made.unscheduled:
                 echo(f"{pid}: no edition schedule (editions: {{every: ..., start: ...}} in its programme "
-                           "file); nothing rendered for it by --due", err=True)
+                     "file); nothing rendered for it by --due", err=True)
             if due and not made.outcome.paths:
                 echo("no scheduled edition is due", err=True)
             outcome: Outcome = made.outcome
@@ -101,7 +101,7 @@ def report(obj: Context, programme_ids: tuple[str, ...], as_of: Optional[dt.date
     if terminal and outcome.up_to_date:
         count = len(outcome.up_to_date)
         echo(f"{count} file{'s' if count > 1 else ''} up to date, not rendered again "
-                   "(--force renders them)", err=True)
+             "(--force renders them)", err=True)
 
 
 def _check_series_options(due: bool, every: Optional[str], start: Optional[dt.date], until: Optional[dt.date],

@@ -94,7 +94,7 @@ def extract(obj: Context, ref: tuple[str, str], date: Optional[dt.date], out: Pa
     """Write an archived payload back out: the page or PDF as it was captured."""
     capture = captures.extract(obj.workspace, *ref, date, out)
     echo(f"{out}: capture of {capture.date.isoformat()}, {capture.size} bytes, "
-               f"SHA-256 {capture.payload_sha256}")
+         f"SHA-256 {capture.payload_sha256}")
 
 
 COMMANDS = [sources]

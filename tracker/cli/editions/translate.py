@@ -27,7 +27,7 @@ def translate(obj: Context, programme_ids: tuple[str, ...], langs: tuple[str, ..
     for r in results:
         state = "written" if r.written else ("up to date" if not check else "checked")
         echo(f"{r.programme} {r.lang}: {r.counts.translated} translated, {r.counts.fuzzy} fuzzy, "
-                   f"{r.counts.missing} missing ({r.display}, {state})")
+             f"{r.counts.missing} missing ({r.display}, {state})")
     if check and not all(r.counts.complete for r in results):
         raise click.exceptions.Exit(1)
 
