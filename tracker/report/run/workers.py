@@ -65,6 +65,7 @@ class Workers:
         self.unavailable = False
         self._watch: Optional[contextlib.ExitStack] = None
         self.pool_failures: list[BaseException] = []  # what ended the pool's own thread
+        self.submitted: list["Future[object]"] = []  # every future of the pool (an abort waits on those left)
 
     def __enter__(self) -> "Workers":
         return self
@@ -77,7 +78,7 @@ class Workers:
         or a signal (`abort`), killing them first (never waiting for a long PDF to finish)."""
         if self.pool is not None:
             if abort:
-                _kill_processes(self.pool)
+                _kill_processes(self.pool, [f for f in self.submitted if not f.done()])
             self.pool.shutdown(wait=True, cancel_futures=True)
             self.pool = None
         if self._watch is not None:
@@ -116,6 +117,7 @@ class Workers:
                 continue
             try:
                 futures.append(pool.submit(function, *args))
+                self.submitted.append(futures[-1])  # type: ignore[arg-type]
             except OSError as error:  # no more processes (fork fails at the process limit)
                 self._give_up(error)
                 futures.append(None)
@@ -255,28 +257,39 @@ def _pool_thread_failures() -> Iterator[list[BaseException]]:
 KILL_WAIT = 5.0
 
 
-def _kill_processes(pool: ProcessPoolExecutor) -> None:
+def _kill_processes(pool: ProcessPoolExecutor, left: list["Future[object]"]) -> None:
     """Kill the pool's processes, then let the pool see it is broken before it is shut down.
 
-    Python 3.14 has `kill_workers` for this. Earlier versions keep the processes in `_processes`,
-    and a process killed while it waited for work leaves the pool's queue locked: a shutdown
-    would then wait forever for a process started meanwhile. Once the pool's own thread has seen
-    a process end unexpectedly (`_broken`), it kills whatever is left and stops without waiting on
-    the queue, so the shutdown that follows returns."""
+    Python 3.14 has `kill_workers` for this. Before it, the pool's processes are among this
+    process's `multiprocessing.active_children()`. A process killed while it waited for work
+    may leave the pool's queue locked, and a shutdown would then wait on it forever; once the
+    pool's own thread has seen a process end unexpectedly, it marks the pool broken, completes
+    every future left with that error and stops without waiting on the queue. So the futures
+    left, and a probe submitted after the kill (which a broken pool refuses or fails), are waited
+    for (a few seconds at most) before the shutdown that follows."""
+    import multiprocessing
+    from concurrent.futures import wait
+    from concurrent.futures.process import BrokenProcessPool
+
     kill = getattr(pool, "kill_workers", None)
     if kill is not None:
         kill()
         return
-    processes = list((getattr(pool, "_processes", None) or {}).values())
-    running = [process for process in processes if process.pid is not None and _exists(process.pid)]
-    for process in running:
-        try:
-            process.kill()
-        except (OSError, ValueError, AttributeError):
-            pass
-    deadline = time.monotonic() + KILL_WAIT
-    while running and not getattr(pool, "_broken", True) and time.monotonic() < deadline:
-        time.sleep(0.01)
+    killed = False
+    for process in multiprocessing.active_children():
+        if process.pid is not None and _exists(process.pid):
+            try:
+                process.kill()
+                killed = True
+            except (OSError, ValueError, AttributeError):
+                pass
+    if not killed and not left:
+        return
+    try:
+        left = [*left, pool.submit(int)]
+    except (BrokenProcessPool, RuntimeError, OSError):  # broken already (or shut down): nothing to wait for
+        pass
+    wait(left, timeout=KILL_WAIT)
 
 
 def _exists(pid: int) -> bool:
